@@ -1,0 +1,34 @@
+/* The script layer as the daemon sees it: load handler files, hand them events. */
+#ifndef HOTPLUG2_SCRIPT_H
+#define HOTPLUG2_SCRIPT_H
+
+#include <stddef.h>
+
+struct uevent;
+struct script;
+
+struct script_options {
+	const char	*config_dir;	/* *.lua loaded in lexical order */
+	const char	*root;		/* every path scripts touch is under it */
+	const char	*alias_file;	/* NULL: /lib/modules/`uname -r`/modules.alias */
+	const char	*modprobe;	/* NULL: /sbin/modprobe */
+	int		 dry_run;	/* print actions instead of doing them */
+	unsigned int	 budget_ms;	/* per handler call; 0: default */
+	size_t		 mem_cap;	/* bytes for the Lua allocator; 0: default */
+};
+
+/*
+ * Build a new Lua state and load every script.  Files that fail are
+ * logged with file:line, counted in *nerrors and skipped.  Returns NULL
+ * only when the state itself cannot be built.
+ */
+struct script	*script_load(const struct script_options *opts, int *nerrors);
+void		 script_free(struct script *s);
+
+/*
+ * Hand one event to the handlers, in file order then registration order.
+ * Returns the number of handlers that failed (each already logged).
+ */
+int		 script_handle(struct script *s, const struct uevent *ev);
+
+#endif
