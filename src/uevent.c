@@ -145,7 +145,9 @@ uevent_parse(struct uevent *ev, const void *data, size_t len,
 		why = "message not NUL-terminated";
 		goto bad;
 	}
-	memcpy(ev->buf, data, len);
+	/* netlink_recv receives straight into ev->buf: no copy then. */
+	if (data != ev->buf)
+		memcpy(ev->buf, data, len);
 	ev->len = len;
 
 	hlen = strlen(ev->buf);
@@ -354,4 +356,42 @@ uevent_serialize(const struct uevent *ev, char *out, size_t outlen)
 		return 0;
 	memcpy(out, ev->buf, ev->len);
 	return ev->len;
+}
+
+/*
+ * Recordings (monitor --raw, replay) are wire messages back to back.  They
+ * are self-delimiting: a header's leading run of ACTION characters ends in
+ * '@', a variable's leading run of name characters ends in '=', and the
+ * two alphabets exclude each other's terminator.
+ */
+int
+uevent_is_header(const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n && action_char((unsigned char)s[i]); i++)
+		;
+	return i > 0 && i < n && s[i] == '@';
+}
+
+size_t
+uevent_next(const char *buf, size_t len, int at_eof)
+{
+	size_t	 off, slen;
+	const char *nul;
+
+	nul = memchr(buf, '\0', len);
+	if (nul == NULL)
+		return 0;
+	off = (size_t)(nul - buf) + 1;
+	while (off < len) {
+		nul = memchr(buf + off, '\0', len - off);
+		slen = nul == NULL ? len - off : (size_t)(nul - (buf + off));
+		if (uevent_is_header(buf + off, slen))
+			return off;
+		if (nul == NULL)
+			return at_eof ? len : 0;
+		off += slen + 1;
+	}
+	return at_eof ? off : 0;
 }

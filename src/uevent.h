@@ -64,4 +64,14 @@ uevent_var(const struct uevent *ev, unsigned int i)
 size_t		 uevent_serialize(const struct uevent *ev, char *out,
 		    size_t outlen);
 
+/*
+ * Recordings hold wire messages back to back.  uevent_next returns the
+ * length of the first complete message in buf, or 0 when more input is
+ * needed (at_eof: the input ends at len, so the last message is complete).
+ * The returned length may cover an unterminated tail at EOF, which
+ * uevent_parse then refuses.
+ */
+size_t		 uevent_next(const char *buf, size_t len, int at_eof);
+int		 uevent_is_header(const char *s, size_t n);
+
 #endif

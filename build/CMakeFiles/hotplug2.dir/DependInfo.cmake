@@ -1,0 +1,21 @@
+
+# Consider dependencies only in project.
+set(CMAKE_DEPENDS_IN_PROJECT_ONLY OFF)
+
+# The set of languages for which implicit dependencies are needed:
+set(CMAKE_DEPENDS_LANGUAGES
+  )
+
+# The set of dependency files which are needed:
+set(CMAKE_DEPENDS_DEPENDENCY_FILES
+  "/work/main/src/hotplug2.c" "CMakeFiles/hotplug2.dir/src/hotplug2.c.o" "gcc" "CMakeFiles/hotplug2.dir/src/hotplug2.c.o.d"
+  "/work/main/src/monitor.c" "CMakeFiles/hotplug2.dir/src/monitor.c.o" "gcc" "CMakeFiles/hotplug2.dir/src/monitor.c.o.d"
+  )
+
+# Targets to which this target links.
+set(CMAKE_TARGET_LINKED_INFO_FILES
+  "/work/main/build/CMakeFiles/hp2base.dir/DependInfo.cmake"
+  )
+
+# Fortran module output directory.
+set(CMAKE_Fortran_TARGET_MODULE_DIR "")

@@ -1,0 +1,21 @@
+
+# Consider dependencies only in project.
+set(CMAKE_DEPENDS_IN_PROJECT_ONLY OFF)
+
+# The set of languages for which implicit dependencies are needed:
+set(CMAKE_DEPENDS_LANGUAGES
+  )
+
+# The set of dependency files which are needed:
+set(CMAKE_DEPENDS_DEPENDENCY_FILES
+  "/work/main/src/log.c" "CMakeFiles/hp2base.dir/src/log.c.o" "gcc" "CMakeFiles/hp2base.dir/src/log.c.o.d"
+  "/work/main/src/netlink.c" "CMakeFiles/hp2base.dir/src/netlink.c.o" "gcc" "CMakeFiles/hp2base.dir/src/netlink.c.o.d"
+  "/work/main/src/uevent.c" "CMakeFiles/hp2base.dir/src/uevent.c.o" "gcc" "CMakeFiles/hp2base.dir/src/uevent.c.o.d"
+  )
+
+# Targets to which this target links.
+set(CMAKE_TARGET_LINKED_INFO_FILES
+  )
+
+# Fortran module output directory.
+set(CMAKE_Fortran_TARGET_MODULE_DIR "")

@@ -1,0 +1,52 @@
+/* hotplug2: dispatch to the subcommand named on the command line. */
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "log.h"
+#include "monitor.h"
+
+struct subcommand {
+	const char	*name;
+	int		(*main)(int, char *[]);
+	const char	*help;
+};
+
+static const struct subcommand subcommands[] = {
+	/* foundation */
+	{ "monitor",	monitor_main,	"print kernel events as they arrive" },
+};
+
+static void
+usage(FILE *f)
+{
+	size_t	 i;
+
+	fprintf(f, "usage: hotplug2 COMMAND [options]\n\ncommands:\n");
+	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		fprintf(f, "  %-10s %s\n", subcommands[i].name,
+		    subcommands[i].help);
+	fprintf(f, "\nhotplug2 COMMAND --help describes each one.\n");
+}
+
+int
+main(int argc, char *argv[])
+{
+	size_t	 i;
+
+	if (argc >= 2 && (strcmp(argv[1], "--version") == 0)) {
+		printf("hotplug2 %s\n", HOTPLUG2_VERSION);
+		return EXIT_OK;
+	}
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0)) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	for (i = 0; argc >= 2 &&
+	    i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		if (strcmp(argv[1], subcommands[i].name) == 0)
+			return subcommands[i].main(argc - 1, argv + 1);
+	usage(stderr);
+	return EXIT_USAGE;
+}
