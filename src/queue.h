@@ -1,0 +1,89 @@
+/* The daemon's event queue: bounded, reordered by SEQNUM, with udev's per-device dependency rule. */
+#ifndef HOTPLUG2_QUEUE_H
+#define HOTPLUG2_QUEUE_H
+
+#include <stdint.h>
+
+struct uevent;
+struct queue;
+
+/*
+ * The queue holds at most cap events, one fixed-size slot (a struct
+ * uevent, about 8.3 KiB) each.  The slots are allocated once and only
+ * touched when used, so memory follows the deepest backlog and never
+ * grows past cap slots, whatever the storm.
+ */
+#define QUEUE_CAP_DEFAULT	1024
+
+/*
+ * An event that arrives with a SEQNUM past the next expected one waits
+ * this long for the missing ones (concurrent hotplug2-dnode processes may
+ * deliver out of order); after that the missing SEQNUMs count as a gap.
+ */
+#define QUEUE_WINDOW_MS		50
+
+/*
+ * Asked before an event is handed out: nonzero when earlier events'
+ * unfinished commands run on devpath, a parent or a child of it.
+ */
+typedef int	(*queue_busy_fn)(const char *devpath, void *arg);
+
+struct queue_stats {
+	unsigned long	 pushed;
+	unsigned long	 reordered;	/* inserted before an earlier arrival */
+	unsigned long	 late;		/* SEQNUM at or below the last handed out */
+	unsigned long	 gaps;		/* runs of SEQNUMs that never came */
+	unsigned long	 firmware_bypass; /* handed out ahead of a waiting head */
+};
+
+struct queue	*queue_new(unsigned int cap, unsigned int window_ms);
+void		 queue_free(struct queue *q);
+
+/* Events waiting (not counting the one handed out). */
+unsigned int	 queue_len(const struct queue *q);
+int		 queue_full(const struct queue *q);
+
+/*
+ * A free slot to receive the next event into, or NULL when the queue is
+ * full.  The slot becomes part of the queue only with queue_push.
+ */
+struct uevent	*queue_slot(struct queue *q);
+void		 queue_push(struct queue *q, uint64_t now_ms);
+
+/*
+ * The event to hand to the scripts now, or NULL.  Only one event is out
+ * at a time: call queue_done before asking again.  When NULL is returned
+ * because the head waits for missing SEQNUMs, *wake_ms says how long
+ * until the window closes; otherwise it is -1 (wait for a child to end
+ * or for a new event).
+ */
+struct uevent	*queue_next(struct queue *q, uint64_t now_ms,
+		    queue_busy_fn busy, void *arg, int *wake_ms);
+void		 queue_done(struct queue *q);
+
+/*
+ * The highest SEQNUM handed out so far; the daemon seeds it from
+ * /sys/kernel/uevent_seqnum at start so that the first gap is real.
+ */
+uint64_t	 queue_last(const struct queue *q);
+void		 queue_set_last(struct queue *q, uint64_t seqnum);
+
+/*
+ * Returns 1 and the first and last missing SEQNUM when a gap was found
+ * since the previous call, else 0.
+ */
+int		 queue_take_gap(struct queue *q, uint64_t *first, uint64_t *last);
+
+const struct queue_stats *queue_stats(const struct queue *q);
+
+/*
+ * udev's rule: a and b are related when equal or when one is a parent
+ * directory of the other.  An empty devpath (2.4 events) is related to
+ * nothing: it carries no device identity.
+ */
+int		 queue_devpath_related(const char *a, const char *b);
+
+/* A firmware request never waits behind other events. */
+int		 queue_is_firmware(const struct uevent *ev);
+
+#endif
