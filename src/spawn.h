@@ -2,6 +2,9 @@
 #ifndef HOTPLUG2_SPAWN_H
 #define HOTPLUG2_SPAWN_H
 
+#include <sys/types.h>
+
+#include <poll.h>
 #include <stdint.h>
 
 /*
@@ -15,7 +18,8 @@
  * Start argv asynchronously on behalf of the event (devpath, seqnum):
  * it runs as soon as fewer than max-children are running, else waits in
  * a FIFO.  Later events on the same, a parent or a child devpath wait
- * for it (see queue.c).  Returns 0, or -1 with errno set.
+ * for it (see queue.c).  Returns 0, or -1 with errno set (EAGAIN: the
+ * FIFO holds SPAWN_FIFO_MAX commands already).
  */
 int	spawn_async(char *const argv[], char *const envp[], const char *devpath,
 	    uint64_t seqnum);
@@ -27,5 +31,58 @@ int	spawn_async(char *const argv[], char *const envp[], const char *devpath,
  */
 int	spawn_sync(char *const argv[], char *const envp[], unsigned int timeout_ms,
 	    int *status);
+
+/*
+ * What the daemon's poll loop needs.  Defaults suit a small system: a
+ * router with 32 MB of RAM should not run twenty modprobes at once, and
+ * a firmware load (the kernel waits 60 s for it) must fit in the timeout.
+ */
+#define SPAWN_MAX_CHILDREN_DEFAULT	4
+#define SPAWN_TIMEOUT_DEFAULT_MS	60000
+#define SPAWN_FIFO_MAX			256
+
+void	spawn_init(unsigned int max_children, unsigned int timeout_ms);
+
+/* Commands running, and waiting in the FIFO. */
+unsigned int	spawn_running(void);
+unsigned int	spawn_pending(void);
+
+/*
+ * Nonzero when a running or waiting command was started for devpath, a
+ * parent or a child of it; arg is unused (the shape of queue_busy_fn).
+ */
+int	spawn_busy(const char *devpath, void *arg);
+
+/*
+ * The output pipes of running children, for poll: fills at most max
+ * entries and returns their number.  spawn_output reads what poll found.
+ */
+unsigned int	spawn_pollfds(struct pollfd *pfd, unsigned int max);
+void		spawn_output(const struct pollfd *pfd, unsigned int n);
+
+/*
+ * After SIGCHLD: reap every child that ended, log it, start commands
+ * from the FIFO.  A pid that is not a command (the coldplug helper) is
+ * passed to other with its wait status.
+ */
+void	spawn_reap(void (*other)(pid_t pid, int status, void *arg), void *arg);
+
+/* Milliseconds until the next child is due to be killed, or -1. */
+int	spawn_next_timeout(uint64_t now_ms);
+/* Kill (and log) every child past its deadline. */
+void	spawn_expire(uint64_t now_ms);
+
+/* Shutdown: drop the FIFO (logged), then kill what still runs. */
+void	spawn_drop_pending(void);
+void	spawn_kill_all(void);
+
+/*
+ * Start a helper program (coldplug) outside the limits and the FIFO; its
+ * end comes through spawn_reap's other.  Returns the pid or -1.
+ */
+pid_t	spawn_helper(char *const argv[]);
+
+/* The monotonic clock in milliseconds, as the loop and the queue use it. */
+uint64_t	spawn_now_ms(void);
 
 #endif

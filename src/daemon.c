@@ -1,0 +1,692 @@
+/* The hotplug2 daemon: options, setup and the poll loop that feeds events to the scripts. */
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "daemon.h"
+#include "log.h"
+#include "netlink.h"
+#include "queue.h"
+#include "script.h"
+#include "sig.h"
+#include "spawn.h"
+#include "uevent.h"
+
+#define PATH_UEVENT_SEQNUM	"/sys/kernel/uevent_seqnum"
+#define COLDPLUG_PROGRAM	"hotplug2-coldplug"
+#define REPLAY_BUF		(4 * UEVENT_MSG_MAX)
+#define POLL_CHILDREN_MAX	64
+
+struct hp2d {
+	struct script_options	 sopts;
+	struct script		*script;
+	struct queue		*q;
+	struct netlink_stats	 nst;
+
+	int			 nlfd;		/* netlink, or -1 */
+	int			 replay_fd;	/* --replay input, or -1 */
+	int			 sigfd;
+	int			 ready_fd;	/* -1 once written */
+	int			 persistent;
+	int			 stopping;
+	uint64_t		 stop_deadline;
+	int			 seqnum_file;	/* the kernel counts SEQNUMs */
+
+	/* Input state. */
+	int			 input_drained;	/* the last read found nothing */
+	int			 input_eof;	/* replay ended */
+	char			*rbuf;
+	size_t			 rlen;
+
+	/* Coldplug and resynchronization. */
+	char			 coldplug_prog[PATH_MAX];
+	const char		*coldplug_sysfs;
+	pid_t			 coldplug_pid;
+	int			 coldplug_wanted;	/* run when possible */
+	int			 coldplug_settling;	/* ran, events pending */
+	int			 blocked;	/* the head waits for a child */
+
+	unsigned long		 handled, dropped, resyncs;
+};
+
+static void
+daemon_usage(FILE *f)
+{
+	fprintf(f,
+"usage: hotplug2 [daemon] [options]\n"
+"Read kernel uevents and hand them, one at a time, to the Lua handlers.\n"
+"  -c, --config-dir DIR     handler scripts (default " HOTPLUG2_CONFIG_DIR ")\n"
+"  -r, --root DIR           resolve every path the scripts touch under DIR\n"
+"  -n, --dry-run            print the actions, change nothing\n"
+"  -C, --coldplug           run hotplug2-coldplug once the socket is bound\n"
+"  -o, --once               exit when coldplug's events are handled and\n"
+"                           no child runs (initramfs, preinit)\n"
+"  -f, --foreground         do not detach; log to stderr\n"
+"  -R, --replay FILE|-      read wire-format events from FILE, not netlink\n"
+"  -d, --ready-fd FD        write a line to FD once ready (after coldplug)\n"
+"  -m, --max-children N     commands running at once (default %d)\n"
+"  -t, --child-timeout SEC  kill commands running longer (default %d)\n"
+"  -M, --modprobe PROG      modprobe for the scripts (default /sbin/modprobe)\n"
+"  -a, --alias-file FILE    modules.alias for the scripts\n"
+"  -S, --sysfs DIR          sysfs tree that coldplug walks (default /sys)\n"
+"  -v, --verbose            more logging (twice: debug)\n"
+"  -h, --help               this text\n",
+	    SPAWN_MAX_CHILDREN_DEFAULT, SPAWN_TIMEOUT_DEFAULT_MS / 1000);
+}
+
+/* A decimal option in [min, max], or exit with a usage error. */
+static unsigned long
+number_arg(const char *name, const char *s, unsigned long min,
+    unsigned long max)
+{
+	char		*end;
+	unsigned long	 v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || v < min || v > max ||
+	    *s == '-') {
+		log_warnx("%s: %s: expected a number from %lu to %lu", name, s,
+		    min, max);
+		exit(EXIT_USAGE);
+	}
+	return v;
+}
+
+/* /sys/kernel/uevent_seqnum, or 0 when it cannot be read (2.4, no sysfs). */
+static uint64_t
+read_kernel_seqnum(void)
+{
+	char	 buf[32];
+	ssize_t	 n;
+	int	 fd;
+
+	if ((fd = open(PATH_UEVENT_SEQNUM, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return strtoull(buf, NULL, 10);
+}
+
+/* hotplug2-coldplug beside our own binary (a build tree), else in PATH. */
+static void
+find_coldplug(char *out, size_t outlen)
+{
+	char	 self[PATH_MAX];
+	char	*slash;
+	ssize_t	 n;
+
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')) != NULL &&
+		    (size_t)(slash - self) + sizeof(COLDPLUG_PROGRAM) + 1 <
+		    outlen) {
+			memcpy(out, self, (size_t)(slash - self) + 1);
+			memcpy(out + (slash - self) + 1, COLDPLUG_PROGRAM,
+			    sizeof(COLDPLUG_PROGRAM));
+			if (access(out, X_OK) == 0)
+				return;
+		}
+	}
+	snprintf(out, outlen, "%s", COLDPLUG_PROGRAM);
+}
+
+static void
+coldplug_start(struct hp2d *d)
+{
+	char	*argv[5];
+	int	 i = 0;
+
+	argv[i++] = d->coldplug_prog;
+	if (d->coldplug_sysfs != NULL) {
+		argv[i++] = "--sysfs";
+		argv[i++] = (char *)d->coldplug_sysfs;
+	}
+	argv[i] = NULL;
+	d->coldplug_wanted = 0;
+	d->coldplug_pid = spawn_helper(argv);
+	if (d->coldplug_pid == -1)
+		d->coldplug_settling = 0;
+}
+
+/* Events were lost: make the kernel announce every device again. */
+static void
+resync(struct hp2d *d, const char *why)
+{
+	if (d->nlfd == -1 || d->stopping)
+		return;
+	if (!d->coldplug_wanted)
+		log_warnx("%s: resynchronizing with a coldplug", why);
+	d->coldplug_wanted = 1;
+	d->resyncs++;
+}
+
+/* spawn_reap's hook: the coldplug helper ended. */
+static void
+helper_exit(pid_t pid, int status, void *arg)
+{
+	struct hp2d	*d = arg;
+
+	if (pid != d->coldplug_pid)
+		return;
+	d->coldplug_pid = 0;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		log_warnx("%s failed (status %d): some devices may not be "
+		    "announced", d->coldplug_prog, WIFEXITED(status) ?
+		    WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	/*
+	 * The kernel queued every event to our socket before each write
+	 * to a uevent file returned: what the helper triggered is in the
+	 * socket now, and settled once the socket and the queue are empty.
+	 */
+	d->coldplug_settling = 1;
+	d->input_drained = 0;
+}
+
+static void
+ready(struct hp2d *d)
+{
+	ssize_t	 n;
+
+	if (d->ready_fd == -1)
+		return;
+	n = write(d->ready_fd, "\n", 1);
+	if (n != 1)
+		log_warn("unable to write to the readiness fd %d", d->ready_fd);
+	close(d->ready_fd);
+	d->ready_fd = -1;
+	log_info("ready");
+}
+
+static void
+reload(struct hp2d *d)
+{
+	struct script	*s;
+	int		 nerrors = 0;
+
+	log_info("reloading the scripts from %s", d->sopts.config_dir);
+	s = script_load(&d->sopts, &nerrors);
+	if (s == NULL || nerrors > 0) {
+		log_warnx("reload failed (%d file%s with errors): keeping the "
+		    "scripts loaded before", nerrors, nerrors == 1 ? "" : "s");
+		if (s != NULL)
+			script_free(s);
+		return;
+	}
+	script_free(d->script);
+	d->script = s;
+}
+
+static void
+stop(struct hp2d *d)
+{
+	unsigned int	 n = queue_len(d->q);
+
+	if (d->stopping)
+		return;
+	log_info("stopping: %u queued event%s not handled", n,
+	    n == 1 ? "" : "s");
+	d->stopping = 1;
+	d->stop_deadline = spawn_now_ms() + DAEMON_STOP_TIMEOUT_MS;
+	if (d->nlfd != -1) {
+		close(d->nlfd);
+		d->nlfd = -1;
+	}
+	if (d->replay_fd != -1) {
+		close(d->replay_fd);
+		d->replay_fd = -1;
+	}
+	spawn_drop_pending();
+}
+
+/* Hand an event that arrived when the queue was full; see read_netlink. */
+static void
+overflow(struct hp2d *d, struct uevent *ev)
+{
+	if (queue_is_firmware(ev)) {
+		script_handle(d->script, ev);
+		d->handled++;
+		return;
+	}
+	if (d->dropped++ == 0 || d->dropped % 1000 == 0)
+		log_warnx("queue full (%d events) behind a waiting command: "
+		    "%lu event(s) dropped", QUEUE_CAP_DEFAULT, d->dropped);
+	resync(d, "events dropped");
+}
+
+/*
+ * Read up to a batch from netlink.  While the queue has room, events go
+ * into it.  When it is full because scripts are slower than the kernel,
+ * reading pauses and the kernel's receive buffer holds the backlog.
+ * When it is full because the head waits for a command, reading goes
+ * on regardless: a firmware request may be what that command waits for,
+ * so it is handed to the scripts at once, and anything else is dropped
+ * and recovered by a coldplug afterwards.
+ */
+static void
+read_netlink(struct hp2d *d, uint64_t now)
+{
+	static struct uevent	 spare;
+	struct uevent		*ev;
+	int			 i, r;
+
+	for (i = 0; i < DAEMON_READ_BATCH; i++) {
+		ev = queue_slot(d->q);
+		if (ev == NULL) {
+			if (!d->blocked)
+				return;
+			ev = &spare;
+		}
+		r = netlink_recv(d->nlfd, ev, &d->nst);
+		if (r == 1) {
+			if (ev == &spare)
+				overflow(d, ev);
+			else
+				queue_push(d->q, now);
+		} else if (r == -1) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				d->input_drained = 1;
+				return;
+			}
+			if (errno == ENOBUFS)
+				resync(d, "the kernel dropped events (ENOBUFS)");
+			else if (errno != EINTR) {
+				log_warn("unable to read from netlink");
+				return;
+			}
+		}
+	}
+}
+
+/* Read wire-format events from the replay input; stops when the queue is full. */
+static void
+read_replay(struct hp2d *d, uint64_t now)
+{
+	struct uevent	*ev;
+	const char	*why;
+	size_t		 n, off = 0;
+	ssize_t		 r;
+	int		 i;
+
+	for (i = 0; i < DAEMON_READ_BATCH; i++) {
+		if ((ev = queue_slot(d->q)) == NULL)
+			break;
+		n = uevent_next(d->rbuf + off, d->rlen - off, d->input_eof);
+		if (n == 0) {
+			if (d->input_eof) {
+				d->rlen = 0;
+				d->input_drained = 1;
+				return;
+			}
+			memmove(d->rbuf, d->rbuf + off, d->rlen - off);
+			d->rlen -= off;
+			off = 0;
+			if (d->rlen == REPLAY_BUF) {
+				log_warnx("replay: an event longer than %d "
+				    "bytes: giving up", REPLAY_BUF);
+				d->input_eof = 1;
+				d->rlen = 0;
+				continue;
+			}
+			r = read(d->replay_fd, d->rbuf + d->rlen,
+			    REPLAY_BUF - d->rlen);
+			if (r == -1 && (errno == EAGAIN || errno == EINTR))
+				return;
+			if (r <= 0) {
+				if (r == -1)
+					log_warn("replay: read");
+				d->input_eof = 1;
+			} else
+				d->rlen += (size_t)r;
+			continue;
+		}
+		/* Recordings may separate events with a newline. */
+		while (n > 0 && (d->rbuf[off] == '\n' || d->rbuf[off] == '\0')) {
+			off++;
+			n--;
+		}
+		if (n > 0 && uevent_parse(ev, d->rbuf + off, n, &why) == 0)
+			queue_push(d->q, now);
+		else if (n > 0)
+			log_warnx("replay: skipping a bad event at byte %zu: %s",
+			    off, why);
+		off += n;
+	}
+	memmove(d->rbuf, d->rbuf + off, d->rlen - off);
+	d->rlen -= off;
+}
+
+/* Hand queued events to the scripts, a batch at a time; returns the wake time. */
+static int
+serve(struct hp2d *d, uint64_t now)
+{
+	struct uevent	*ev;
+	uint64_t	 first, last;
+	int		 i, wake = -1;
+
+	for (i = 0; i < DAEMON_READ_BATCH; i++) {
+		ev = queue_next(d->q, now, spawn_busy, NULL, &wake);
+		if (ev == NULL)
+			break;
+		script_handle(d->script, ev);
+		queue_done(d->q);
+		d->handled++;
+	}
+	d->blocked = queue_len(d->q) > 0 && i < DAEMON_READ_BATCH &&
+	    wake == -1;
+	if (i == DAEMON_READ_BATCH)
+		wake = 0;
+	if (queue_take_gap(d->q, &first, &last) && d->nlfd != -1 &&
+	    d->seqnum_file && read_kernel_seqnum() >= last) {
+		log_warnx("events %llu to %llu never arrived",
+		    (unsigned long long)first, (unsigned long long)last);
+		resync(d, "SEQNUM gap");
+	}
+	return wake;
+}
+
+static int
+min_timeout(int a, int b)
+{
+	if (a < 0)
+		return b;
+	if (b < 0)
+		return a;
+	return a < b ? a : b;
+}
+
+static int
+idle(const struct hp2d *d)
+{
+	return queue_len(d->q) == 0 && spawn_running() == 0 &&
+	    spawn_pending() == 0 && d->coldplug_pid == 0 &&
+	    !d->coldplug_wanted && d->input_drained;
+}
+
+static int
+loop(struct hp2d *d)
+{
+	struct pollfd	 pfd[2 + POLL_CHILDREN_MAX];
+	unsigned int	 sigs, nch;
+	uint64_t	 now;
+	int		 timeout, wake, in;
+
+	for (;;) {
+		now = spawn_now_ms();
+		if (!d->stopping) {
+			if (d->nlfd != -1)
+				read_netlink(d, now);
+			else if (d->replay_fd != -1 && !d->input_eof)
+				read_replay(d, now);
+		}
+		wake = d->stopping ? -1 : serve(d, now);
+		if (d->coldplug_wanted && d->coldplug_pid == 0 && !d->stopping)
+			coldplug_start(d);
+		if (d->coldplug_settling && d->input_drained &&
+		    queue_len(d->q) == 0) {
+			d->coldplug_settling = 0;
+			log_info("coldplug done: %lu events handled",
+			    d->handled);
+			ready(d);
+		}
+		if (d->stopping) {
+			if (spawn_running() == 0)
+				break;
+			if (now >= d->stop_deadline)
+				spawn_kill_all();
+		} else if (idle(d) && (!d->persistent ||
+		    (d->replay_fd != -1 && d->input_eof)))
+			break;
+
+		/* Sleep until input, a signal, child output or a deadline. */
+		pfd[0].fd = d->sigfd;
+		pfd[0].events = POLLIN;
+		in = d->nlfd != -1 ? d->nlfd :
+		    (!d->input_eof ? d->replay_fd : -1);
+		/* A full queue leaves the input unread (see read_netlink). */
+		pfd[1].fd = (queue_full(d->q) && !d->blocked) || d->stopping ?
+		    -1 : in;
+		pfd[1].events = POLLIN;
+		nch = spawn_pollfds(pfd + 2, POLL_CHILDREN_MAX);
+		timeout = min_timeout(wake, spawn_next_timeout(now));
+		if (d->stopping)
+			timeout = min_timeout(timeout, 100);
+		/* Input already known to be waiting: do not sleep. */
+		if (pfd[1].fd != -1 && !d->input_drained)
+			timeout = 0;
+		if (poll(pfd, 2 + nch, timeout) == -1 && errno != EINTR)
+			fatal("poll");
+		if (pfd[1].fd != -1 && (pfd[1].revents & (POLLIN | POLLHUP |
+		    POLLERR)))
+			d->input_drained = 0;
+		if (nch > 0)
+			spawn_output(pfd + 2, nch);
+		if (pfd[0].revents & POLLIN) {
+			sigs = sig_take();
+			if (sigs & SIG_CHILD)
+				spawn_reap(helper_exit, d);
+			if (sigs & SIG_RELOAD)
+				reload(d);
+			if (sigs & SIG_PERSIST) {
+				d->persistent = !d->persistent;
+				log_info("persistence %s", d->persistent ?
+				    "on" : "off: exiting when idle");
+			}
+			if (sigs & SIG_STOP)
+				stop(d);
+		}
+		spawn_expire(spawn_now_ms());
+	}
+	spawn_reap(helper_exit, d);
+	return EXIT_OK;
+}
+
+/* Detach as daemon(3) does, keeping the readiness fd open. */
+static void
+detach(void)
+{
+	pid_t	 pid;
+	int	 fd;
+
+	if ((pid = fork()) == -1)
+		fatal("fork");
+	if (pid > 0)
+		_exit(EXIT_OK);
+	if (setsid() == -1)
+		fatal("setsid");
+	if (chdir("/") == -1)
+		fatal("chdir /");
+	if ((fd = open("/dev/null", O_RDWR)) != -1) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	log_to_syslog(1);
+}
+
+int
+daemon_main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "alias-file",		required_argument,	NULL, 'a' },
+		{ "child-timeout",	required_argument,	NULL, 't' },
+		{ "coldplug",		no_argument,		NULL, 'C' },
+		{ "config-dir",		required_argument,	NULL, 'c' },
+		{ "dry-run",		no_argument,		NULL, 'n' },
+		{ "foreground",		no_argument,		NULL, 'f' },
+		{ "help",		no_argument,		NULL, 'h' },
+		{ "max-children",	required_argument,	NULL, 'm' },
+		{ "modprobe",		required_argument,	NULL, 'M' },
+		{ "once",		no_argument,		NULL, 'o' },
+		{ "ready-fd",		required_argument,	NULL, 'd' },
+		{ "replay",		required_argument,	NULL, 'R' },
+		{ "root",		required_argument,	NULL, 'r' },
+		{ "sysfs",		required_argument,	NULL, 'S' },
+		{ "verbose",		no_argument,		NULL, 'v' },
+		{ NULL,			0,			NULL, 0 }
+	};
+	static struct hp2d	 d;
+	const char		*replay = NULL;
+	unsigned long		 max_children = SPAWN_MAX_CHILDREN_DEFAULT;
+	unsigned long		 timeout_s = SPAWN_TIMEOUT_DEFAULT_MS / 1000;
+	int			 ch, foreground = 0, coldplug = 0, verbose = 0;
+	int			 nerrors = 0, rc;
+
+	memset(&d, 0, sizeof(d));
+	d.nlfd = d.replay_fd = d.ready_fd = -1;
+	d.persistent = 1;
+	d.sopts.config_dir = HOTPLUG2_CONFIG_DIR;
+	d.sopts.root = "/";
+	log_init("hotplug2", 1, 0);
+	/* "hotplug2 daemon ..." and "hotplug2 ..." are the same. */
+	if (argc >= 2 && strcmp(argv[1], "daemon") == 0) {
+		argc--;
+		argv++;
+	}
+	while ((ch = getopt_long(argc, argv, "a:Cc:d:fhM:m:noR:r:S:t:v",
+	    longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'a':
+			d.sopts.alias_file = optarg;
+			break;
+		case 'C':
+			coldplug = 1;
+			break;
+		case 'c':
+			d.sopts.config_dir = optarg;
+			break;
+		case 'd':
+			d.ready_fd = (int)number_arg("--ready-fd", optarg, 0,
+			    INT_MAX);
+			if (fcntl(d.ready_fd, F_GETFD) == -1) {
+				log_warn("--ready-fd %d", d.ready_fd);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'f':
+			foreground = 1;
+			break;
+		case 'h':
+			daemon_usage(stdout);
+			return EXIT_OK;
+		case 'M':
+			d.sopts.modprobe = optarg;
+			break;
+		case 'm':
+			max_children = number_arg("--max-children", optarg, 1,
+			    1024);
+			break;
+		case 'n':
+			d.sopts.dry_run = 1;
+			break;
+		case 'o':
+			d.persistent = 0;
+			break;
+		case 'R':
+			replay = optarg;
+			break;
+		case 'r':
+			d.sopts.root = optarg;
+			break;
+		case 'S':
+			d.coldplug_sysfs = optarg;
+			break;
+		case 't':
+			timeout_s = number_arg("--child-timeout", optarg, 1,
+			    86400);
+			break;
+		case 'v':
+			verbose++;
+			break;
+		default:
+			daemon_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		daemon_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (replay != NULL && coldplug) {
+		log_warnx("--replay and --coldplug exclude each other");
+		return EXIT_USAGE;
+	}
+	log_init("hotplug2", 1, verbose);
+	spawn_init((unsigned int)max_children,
+	    (unsigned int)timeout_s * 1000);
+
+	d.q = queue_new(QUEUE_CAP_DEFAULT, QUEUE_WINDOW_MS);
+	if (d.q == NULL)
+		fatal("unable to allocate the event queue");
+	d.script = script_load(&d.sopts, &nerrors);
+	if (d.script == NULL) {
+		log_warnx("unable to load the scripts from %s",
+		    d.sopts.config_dir);
+		return EXIT_CONFIG;
+	}
+	if (nerrors > 0)
+		log_warnx("%d script file%s failed to load and %s skipped",
+		    nerrors, nerrors == 1 ? "" : "s",
+		    nerrors == 1 ? "is" : "are");
+
+	if (replay != NULL) {
+		if (strcmp(replay, "-") == 0)
+			d.replay_fd = 0;
+		else if ((d.replay_fd = open(replay, O_RDONLY | O_CLOEXEC)) ==
+		    -1) {
+			log_warn("unable to open %s", replay);
+			return EXIT_FAIL;
+		}
+		if ((d.rbuf = malloc(REPLAY_BUF)) == NULL)
+			fatal("malloc");
+	} else {
+		d.nlfd = netlink_open(NETLINK_UEVENT_GROUP,
+		    NETLINK_RCVBUF_WANT, NULL);
+		if (d.nlfd == -1)
+			return EXIT_SYSCALL;
+		/* Bound first, then read: what comes later is seen. */
+		queue_set_last(d.q, read_kernel_seqnum());
+		d.seqnum_file = queue_last(d.q) != 0;
+	}
+	if (!foreground)
+		detach();
+	if ((d.sigfd = sig_init()) == -1)
+		fatal("unable to set up the signal handlers");
+
+	if (coldplug) {
+		find_coldplug(d.coldplug_prog, sizeof(d.coldplug_prog));
+		d.coldplug_wanted = 1;
+	} else
+		ready(&d);
+	/* Resynchronization needs the helper too. */
+	if (d.coldplug_prog[0] == '\0')
+		find_coldplug(d.coldplug_prog, sizeof(d.coldplug_prog));
+
+	rc = loop(&d);
+	if (d.nlfd != -1)
+		netlink_stats_log(&d.nst);
+	log_info("%lu events handled, %lu dropped, %lu resynchronizations",
+	    d.handled, d.dropped, d.resyncs);
+	script_free(d.script);
+	queue_free(d.q);
+	free(d.rbuf);
+	return rc;
+}
