@@ -1,0 +1,56 @@
+#!/bin/sh
+# Commands: output captured into the log, failures logged at warning with
+# the command line, a child past --child-timeout killed, SIGTERM letting a
+# running child finish before exiting 0.
+. "$SOURCE_DIR/tests/integration/lib.sh"
+. "$SOURCE_DIR/tests/integration/daemon_lib.sh"
+need_root
+need_uevent_netlink
+
+mkdir -p "$SCRATCH/root" "$SCRATCH/conf"
+cat >"$SCRATCH/conf/record.conf" <<EOC
+log $SCRATCH/events
+spawn /mem/zero echo hello-from-child
+spawn /mem/zero false
+spawn /mem/zero /nonexistent/program --flag
+spawn /mem/full sleep 31.25
+EOC
+start_daemon --root "$SCRATCH/root" -c "$SCRATCH/conf" --child-timeout 1
+
+# Output, exit status, exec failure.
+kick /sys/class/mem/zero change
+wait_for 10 log_has "echo\[[0-9]*\]: hello-from-child" ||
+	fail "child output not in the log"
+wait_for 10 log_has "false\[[0-9]*\] failed with exit status 1" ||
+	fail "failure not logged with the command line"
+log_has "unable to run /nonexistent/program --flag" ||
+	fail "exec failure not logged with the command line"
+log_has "echo hello-from-child\[[0-9]*\] exit status 0" ||
+	fail "exit status not logged at debug level"
+
+# The timeout kills the child (and the event behind it then runs).
+kick /sys/class/mem/full change
+kick /sys/class/mem/full change
+wait_for 10 pgrep -f "sleep 31.25" >/dev/null || fail "child not started"
+wait_for 10 log_has "sleep 31.25\[[0-9]*\] killed after" ||
+	fail "child not killed on timeout"
+wait_for 10 sh -c "[ \$(grep -c 'killed after' '$SCRATCH/daemon.err') \
+    -ge 2 ]" || fail "the second event's child did not run and time out"
+pgrep -f "sleep 31.25" >/dev/null && fail "a killed child survives"
+stop_daemon
+
+# SIGTERM: stop reading, let the running child finish, exit 0.
+cat >"$SCRATCH/conf/record.conf" <<EOC
+spawn /mem/zero sh $SCRATCH/slow.sh
+EOC
+printf 'sleep 1\necho done >%s\n' "$SCRATCH/finished" >"$SCRATCH/slow.sh"
+start_daemon --root "$SCRATCH/root" -c "$SCRATCH/conf"
+kick /sys/class/mem/zero change
+wait_for 10 pgrep -f "sh $SCRATCH/slow.sh" >/dev/null ||
+	fail "slow child not started"
+kill -TERM "$DAEMON_PID"
+rc=0
+wait "$DAEMON_PID" || rc=$?
+DAEMON_PID=""
+[ "$rc" = 0 ] || fail "exit status $rc after SIGTERM"
+[ -s "$SCRATCH/finished" ] || fail "the running child was not let finish"
