@@ -57,6 +57,7 @@ struct hp2d {
 	int			 coldplug_wanted;	/* run when possible */
 	int			 coldplug_settling;	/* ran, events pending */
 	int			 blocked;	/* the head waits for a child */
+	uint64_t		 covered;	/* SEQNUMs a coldplug made up for */
 
 	unsigned long		 handled, dropped, resyncs;
 };
@@ -160,6 +161,8 @@ coldplug_start(struct hp2d *d)
 	}
 	argv[i] = NULL;
 	d->coldplug_wanted = 0;
+	/* Whatever was lost before this point, the coldplug announces again. */
+	d->covered = read_kernel_seqnum();
 	d->coldplug_pid = spawn_helper(argv);
 	if (d->coldplug_pid == -1)
 		d->coldplug_settling = 0;
@@ -393,10 +396,17 @@ serve(struct hp2d *d, uint64_t now)
 	if (i == DAEMON_READ_BATCH)
 		wake = 0;
 	if (queue_take_gap(d->q, &first, &last) && d->nlfd != -1 &&
-	    d->seqnum_file && read_kernel_seqnum() >= last) {
-		log_warnx("events %llu to %llu never arrived",
-		    (unsigned long long)first, (unsigned long long)last);
-		resync(d, "SEQNUM gap");
+	    d->seqnum_file) {
+		if (last <= d->covered)
+			log_info("events %llu to %llu were lost; the coldplug "
+			    "since made up for them", (unsigned long long)first,
+			    (unsigned long long)last);
+		else {
+			log_warnx("events %llu to %llu never arrived",
+			    (unsigned long long)first,
+			    (unsigned long long)last);
+			resync(d, "SEQNUM gap");
+		}
 	}
 	return wake;
 }
@@ -436,7 +446,13 @@ loop(struct hp2d *d)
 				read_replay(d, now);
 		}
 		wake = d->stopping ? -1 : serve(d, now);
-		if (d->coldplug_wanted && d->coldplug_pid == 0 && !d->stopping)
+		/*
+		 * Not while a backlog is in the socket: the kernel reports
+		 * an overflow once until the buffer is emptied, so the
+		 * coldplug's events would be lost without a word.
+		 */
+		if (d->coldplug_wanted && d->coldplug_pid == 0 &&
+		    !d->stopping && d->input_drained)
 			coldplug_start(d);
 		if (d->coldplug_settling && d->input_drained &&
 		    queue_len(d->q) == 0) {

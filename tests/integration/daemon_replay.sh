@@ -1,0 +1,45 @@
+#!/bin/sh
+# --replay: wire-format events from a file or stdin, in order, then exit.
+. "$SOURCE_DIR/tests/integration/lib.sh"
+. "$SOURCE_DIR/tests/integration/daemon_lib.sh"
+
+mkdir -p "$SCRATCH/conf"
+echo "log $SCRATCH/events" >"$SCRATCH/conf/record.conf"
+ev() {	# ACTION DEVPATH SEQNUM: one event in wire format
+	printf '%s@%s\0ACTION=%s\0DEVPATH=%s\0SUBSYSTEM=mem\0SEQNUM=%s\0' \
+	    "$1" "$2" "$1" "$2" "$3"
+}
+{
+	ev add /devices/virtual/mem/null 10
+	ev add /devices/virtual/mem/zero 11
+	# Out of order by one, as concurrent dnode processes may deliver.
+	ev change /devices/virtual/mem/zero 13
+	ev change /devices/virtual/mem/null 12
+	printf 'add@no-slash\0ACTION=add\0'
+	ev remove /devices/virtual/mem/null 14
+} >"$SCRATCH/rec"
+"$TESTD" -f -c "$SCRATCH/conf" --replay "$SCRATCH/rec" \
+    2>"$SCRATCH/err" || fail "replay exited $?"
+printf '%s\n' "10 add /devices/virtual/mem/null" \
+    "11 add /devices/virtual/mem/zero" \
+    "12 change /devices/virtual/mem/null" \
+    "13 change /devices/virtual/mem/zero" \
+    "14 remove /devices/virtual/mem/null" >"$SCRATCH/want"
+cmp -s "$SCRATCH/want" "$SCRATCH/events" ||
+	fail "replay order: $(cat "$SCRATCH/events")"
+grep -q "skipping a bad event" "$SCRATCH/err" || fail "bad event not reported"
+
+# From stdin.
+: >"$SCRATCH/events"
+"$TESTD" -f -c "$SCRATCH/conf" --replay - <"$SCRATCH/rec" 2>/dev/null ||
+	fail "replay from stdin exited $?"
+cmp -s "$SCRATCH/want" "$SCRATCH/events" || fail "replay from stdin"
+
+# Usage errors exit 100.
+rc=0; "$TESTD" -f --max-children 0 2>/dev/null || rc=$?
+[ $rc = 100 ] || fail "bad --max-children exits $rc"
+rc=0; "$TESTD" -f --replay x --coldplug 2>/dev/null || rc=$?
+[ $rc = 100 ] || fail "--replay with --coldplug exits $rc"
+rc=0; "$TESTD" -f -c "$SCRATCH/conf" --replay "$SCRATCH/nonexistent" \
+    2>/dev/null || rc=$?
+[ $rc = 1 ] || fail "missing replay file exits $rc"
