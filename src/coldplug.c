@@ -13,13 +13,11 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "devpath.h"
 #include "log.h"
+#include "modalias.h"
 #include "netlink.h"
 #include "uevent.h"
-#ifdef HOTPLUG2_COLDPLUG_PROCFS
-#include "devpath.h"
-#include "modalias.h"
-#endif
 
 /* Deeper than any real sysfs tree (the laptop fixture's deepest is 12). */
 #define COLDPLUG_DEPTH_MAX	64
@@ -152,7 +150,6 @@ coldplug_sysfs(struct coldplug *c)
 	return EXIT_OK;
 }
 
-#ifdef HOTPLUG2_COLDPLUG_PROCFS
 /*
  * Linux 2.4: no sysfs, no uevent files.  The devices are listed in
  * /proc/bus; build the event the kernel's hotplug call would have
@@ -395,15 +392,6 @@ coldplug_procfs(struct coldplug *c)
 	log_info("%lu events sent", c->sent);
 	return EXIT_OK;
 }
-#else
-static int
-coldplug_procfs(struct coldplug *c)
-{
-	log_warnx("%s/devices: no sysfs, and this build has no 2.4 scan",
-	    c->sysfs);
-	return EXIT_FAIL;
-}
-#endif
 
 int
 main(int argc, char *argv[])
