@@ -205,12 +205,12 @@ le16(const unsigned char *p)
 	return (unsigned int)p[0] | (unsigned int)p[1] << 8;
 }
 
-/* /proc/bus/pci/BB/DD.F: the first 64 bytes of config space. */
+/* /proc/bus/pci/BB/DD.F: config space (256 bytes for root, 64 for others). */
 static void
 scan_pci_device(struct coldplug *c, int dfd, const char *bus,
     const char *name)
 {
-	unsigned char	 cfg[64];
+	unsigned char	 cfg[256];
 	struct uevent	 ev;
 	unsigned int	 slot, fn, cls, sv = 0, sd = 0;
 	char		 buf[64], *end;
