@@ -1,0 +1,7 @@
+-- Puts the source tree's lua/ and the build tree's C modules on the search paths for busted.
+local source = os.getenv("HOTPLUG2_SOURCE_DIR") or "."
+local build = os.getenv("HOTPLUG2_BUILD_DIR") or (source .. "/build")
+
+package.path = source .. "/lua/?.lua;" .. source .. "/lua/?/init.lua;"
+	.. package.path
+package.cpath = build .. "/lua/?.so;" .. package.cpath
