@@ -323,6 +323,27 @@ function M.new(o)
 		return "/" .. found
 	end
 
+	-- list_dir("/etc/hotplug.d/net"): sorted names in a directory under
+	-- --root (dot files left out), or nil when it is not there.
+	function A.list_dir(dir)
+		if type(dir) ~= "string" then error("list_dir expects a path", 2) end
+		local rel = dir:gsub("^/+", ""):gsub("/+$", "")
+		if rel == "" then error("list_dir: refusing the root itself", 2) end
+		local ok, names = pcall(core.readdir, rel)
+		if not ok then error("list_dir: " .. tostring(names), 2) end
+		return names
+	end
+
+	-- rooted("/etc/x") is where /etc/x is for the commands exec starts:
+	-- the same path, under --root when there is one.
+	function A.rooted(path)
+		if type(path) ~= "string" or path:sub(1, 1) ~= "/" then
+			error("rooted expects an absolute path", 2)
+		end
+		local root = core.root():gsub("/+$", "")
+		return root .. path
+	end
+
 	-- setenv(ev, "KEY", "value"): later handlers and commands see it; nil removes it.
 	function A.setenv(ev, key, value)
 		if type(key) ~= "string" or not key:find("^[%w_]+$") then
