@@ -18,14 +18,57 @@ local pattern_mt = {
 M.present = PRESENT
 M.absent = ABSENT
 
+-- Lua reports a malformed pattern only when matching reaches the bad
+-- part; walk it once here so the error comes at load time.
+local function pattern_error(p)
+	local i, n = 1, #p
+	while i <= n do
+		local c = p:sub(i, i)
+		if c == "%" then
+			local d = p:sub(i + 1, i + 1)
+			if d == "" then return "ends with '%'" end
+			if d == "b" then
+				if #p < i + 3 then return "missing arguments to '%b'" end
+				i = i + 4
+			elseif d == "f" then
+				if p:sub(i + 2, i + 2) ~= "[" then return "missing '[' after '%f'" end
+				i = i + 2
+			else
+				i = i + 2
+			end
+		elseif c == "[" then
+			local j = i + 1
+			if p:sub(j, j) == "^" then j = j + 1 end
+			-- A ']' right after '[' or '[^' is a literal.
+			if p:sub(j, j) == "]" then j = j + 1 end
+			while true do
+				local e = p:sub(j, j)
+				if e == "" then return "missing ']'" end
+				if e == "%" then
+					if j == n then return "ends with '%'" end
+					j = j + 2
+				elseif e == "]" then
+					break
+				else
+					j = j + 1
+				end
+			end
+			i = j + 1
+		else
+			i = i + 1
+		end
+	end
+	return nil
+end
+
 -- pattern "^sd[a-z]$": checked now, so a typo fails at load time with file:line.
 function M.pattern(p)
 	if type(p) ~= "string" then
 		error("pattern expects a string, got " .. type(p), 2)
 	end
-	local ok, err = pcall(string.find, "", p)
-	if not ok then
-		error(("bad pattern %q: %s"):format(p, tostring(err):gsub("^.-: ", "")), 2)
+	local err = pattern_error(p)
+	if err then
+		error(("bad pattern %q: %s"):format(p, err), 2)
 	end
 	return setmetatable({ pattern = p }, pattern_mt)
 end

@@ -32,6 +32,7 @@ add_uevent_file(const char *path)
 {
 	struct uevent	*ev;
 	char		 buf[UEVENT_MSG_MAX], devpath[4096], seq[32], *line, *eq, *save;
+	char		 link[4096], target[4096], *slash;
 	size_t		 plen = strlen(sysfs), len;
 	ssize_t		 n;
 	int		 fd;
@@ -65,6 +66,13 @@ add_uevent_file(const char *path)
 			continue;
 		*eq = '\0';
 		uevent_set(ev, line, eq + 1);
+	}
+	/* The kernel adds SUBSYSTEM from the subsystem link, as it does for events. */
+	snprintf(link, sizeof(link), "%.*s/subsystem", (int)(len - 7), path);
+	if ((n = readlink(link, target, sizeof(target) - 1)) > 0) {
+		target[n] = '\0';
+		uevent_set(ev, "SUBSYSTEM", (slash = strrchr(target, '/')) ?
+		    slash + 1 : target);
 	}
 	snprintf(seq, sizeof(seq), "%llu", (unsigned long long)seqnum++);
 	uevent_set(ev, "SEQNUM", seq);
