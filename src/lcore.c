@@ -595,7 +595,8 @@ push_listing(lua_State *L, DIR *d, const char *suffix, const char *prefix)
 		n++;
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), name_cmp);
+	if (n > 0)
+		qsort(names, n, sizeof(*names), name_cmp);
 	lua_createtable(L, (int)n, 0);
 	for (i = 0; i < n; i++) {
 		if (prefix != NULL)
