@@ -2,7 +2,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check.h"
 #include "config.h"
+#include "daemon.h"
 #include "log.h"
 #include "monitor.h"
 
@@ -15,6 +17,10 @@ struct subcommand {
 static const struct subcommand subcommands[] = {
 	/* foundation */
 	{ "monitor",	monitor_main,	"print kernel events as they arrive" },
+	/* lua */
+	{ "check",	check_main,	"load the handler scripts and report every problem" },
+	/* daemon */
+	{ "daemon",	daemon_main,	"run the daemon (also: hotplug2 [options])" },
 };
 
 static void
@@ -43,6 +49,9 @@ main(int argc, char *argv[])
 		usage(stdout);
 		return EXIT_OK;
 	}
+	/* daemon: no command, or options first, runs the daemon. */
+	if (argc < 2 || argv[1][0] == '-')
+		return daemon_main(argc, argv);
 	for (i = 0; argc >= 2 &&
 	    i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
 		if (strcmp(argv[1], subcommands[i].name) == 0)
