@@ -697,10 +697,14 @@ daemon_main(int argc, char *argv[])
 		find_coldplug(d.coldplug_prog, sizeof(d.coldplug_prog));
 
 	rc = loop(&d);
-	if (d.nlfd != -1)
+	if (replay == NULL)
 		netlink_stats_log(&d.nst);
 	log_info("%lu events handled, %lu dropped, %lu resynchronizations",
 	    d.handled, d.dropped, d.resyncs);
+	log_debug("queue: %lu reordered, %lu late, %lu gaps, %lu firmware "
+	    "requests ahead of their turn", queue_stats(d.q)->reordered,
+	    queue_stats(d.q)->late, queue_stats(d.q)->gaps,
+	    queue_stats(d.q)->firmware_bypass);
 	script_free(d.script);
 	queue_free(d.q);
 	free(d.rbuf);
