@@ -23,9 +23,9 @@ wait_for 10 log_has "echo\[[0-9]*\]: hello-from-child" ||
 	fail "child output not in the log"
 wait_for 10 log_has "false\[[0-9]*\] failed with exit status 1" ||
 	fail "failure not logged with the command line"
-log_has "unable to run /nonexistent/program --flag" ||
+wait_for 10 log_has "unable to run /nonexistent/program --flag" ||
 	fail "exec failure not logged with the command line"
-log_has "echo hello-from-child\[[0-9]*\] exit status 0" ||
+wait_for 10 log_has "echo hello-from-child\[[0-9]*\] exit status 0" ||
 	fail "exit status not logged at debug level"
 
 # The timeout kills the child (and the event behind it then runs).
