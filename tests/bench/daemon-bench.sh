@@ -207,3 +207,28 @@ for n in $COUNTS; do
 	mdev "$n" -df
 	mdev "$n" -dfv
 done
+
+# Coldplug: hotplug2 --coldplug --once on this machine, from start to
+# exit (every device handled), with a fresh --root each time; the median
+# of five runs, beside hotplug2-coldplug alone (the kernel's share).
+ms_of() {
+	s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N)
+	echo $(( (e - s) / 1000 ))
+}
+median() {
+	sort -n | awk '{ v[NR] = $1 } END { printf "%.1f", v[int((NR + 1) / 2)] / 1000 }'
+}
+cold() {
+	for i in 1 2 3 4 5; do
+		rm -rf "$W/root/dev"
+		ms_of "$B/hotplug2" -f --root "$W/root" -c "$1" \
+		    --modprobe /bin/true --coldplug --once
+	done | median
+}
+mkdir -p "$W/empty"
+echo
+echo "| coldplug of this machine ($(find /sys/devices -name uevent | wc -l) uevent files) | wall ms (median of 5) |"
+echo "|---|---|"
+echo "| hotplug2 --coldplug --once, default scripts, fresh --root | $(cold "$SRC/lua/defaults") |"
+echo "| hotplug2 --coldplug --once, no scripts | $(cold "$W/empty") |"
+echo "| hotplug2-coldplug alone (the kernel's emission) | $(for i in 1 2 3 4 5; do ms_of "$B/hotplug2-coldplug"; done | median) |"
