@@ -174,8 +174,9 @@ resync(struct hp2d *d, const char *why)
 {
 	if (d->nlfd == -1 || d->stopping)
 		return;
-	if (!d->coldplug_wanted)
-		log_warnx("%s: resynchronizing with a coldplug", why);
+	if (d->coldplug_wanted)
+		return;
+	log_warnx("%s: resynchronizing with a coldplug", why);
 	d->coldplug_wanted = 1;
 	d->resyncs++;
 }
@@ -447,12 +448,13 @@ loop(struct hp2d *d)
 		}
 		wake = d->stopping ? -1 : serve(d, now);
 		/*
-		 * Not while a backlog is in the socket: the kernel reports
-		 * an overflow once until the buffer is emptied, so the
-		 * coldplug's events would be lost without a word.
+		 * Only into an empty socket and an empty queue: the kernel
+		 * reports an overflow once until the buffer is emptied, and
+		 * a queue full behind a waiting command drops events, so
+		 * earlier the coldplug's own events could be lost.
 		 */
 		if (d->coldplug_wanted && d->coldplug_pid == 0 &&
-		    !d->stopping && d->input_drained)
+		    !d->stopping && d->input_drained && queue_len(d->q) == 0)
 			coldplug_start(d);
 		if (d->coldplug_settling && d->input_drained &&
 		    queue_len(d->q) == 0) {

@@ -54,3 +54,13 @@ wait "$DAEMON_PID" || rc=$?
 DAEMON_PID=""
 [ "$rc" = 0 ] || fail "exit status $rc after SIGTERM"
 [ -s "$SCRATCH/finished" ] || fail "the running child was not let finish"
+
+# SIGUSR1 toggles persistence: a persistent daemon then exits once idle.
+: >"$SCRATCH/conf/record.conf"
+start_daemon --root "$SCRATCH/root" -c "$SCRATCH/conf"
+kill -USR1 "$DAEMON_PID"
+rc=0
+wait "$DAEMON_PID" || rc=$?
+DAEMON_PID=""
+[ "$rc" = 0 ] || fail "exit status $rc after SIGUSR1"
+log_has "persistence off" || fail "SIGUSR1 not logged"
