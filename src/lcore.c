@@ -160,7 +160,6 @@ budget_hook(lua_State *L, lua_Debug *ar)
 	struct lcore	*c;
 	struct timespec	 now;
 
-	(void)ar;
 	if ((c = core_lookup(L)) == NULL || !c->armed)
 		return;
 	if (!c->expired) {
@@ -170,8 +169,15 @@ budget_hook(lua_State *L, lua_Debug *ar)
 		c->expired = 1;
 		lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
 	}
+	/* Where it was, as Lua's own errors say it: file:line. */
+	if (lua_getstack(L, 0, ar) && lua_getinfo(L, "Sl", ar) &&
+	    ar->currentline > 0)
+		lua_pushfstring(L, "%s:%d: ", ar->short_src, ar->currentline);
+	else
+		lua_pushliteral(L, "");
 	lua_pushfstring(L, "aborted: ran longer than its budget of %d ms",
 	    (int)c->budget_ms);
+	lua_concat(L, 2);
 	lua_error(L);
 }
 
@@ -292,6 +298,9 @@ lcore_pcall(lua_State *L, int nargs, int nresults, const char *what)
 	msg = lua_tostring(L, -1);
 	if (msg == NULL)
 		msg = "(no message)";
+	/* Lua runs no message handler for memory errors: say what happened. */
+	if (rc == LUA_ERRMEM)
+		msg = "not enough memory: the scripts reached their memory cap";
 	if (what != NULL)
 		log_warnx("%s: %s", what, msg);
 	else

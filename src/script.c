@@ -41,6 +41,7 @@ struct script {
 	lua_State	*L;
 	size_t		 mem_used;
 	size_t		 mem_cap;
+	int		 capped;	/* our allocator is in use */
 	int		 runner;	/* registry refs */
 	int		 handle;
 };
@@ -172,7 +173,9 @@ script_load(const struct script_options *opts, int *nerrors)
 	}
 	s->mem_cap = opts->mem_cap ? opts->mem_cap : SCRIPT_MEM_CAP;
 	s->runner = s->handle = LUA_NOREF;
+	s->capped = 1;
 	if ((L = lua_newstate(script_alloc, s)) == NULL) {
+		s->capped = 0;
 		/* LuaJIT on x86-64 without GC64 insists on its own allocator. */
 		if ((L = luaL_newstate()) == NULL) {
 			log_warnx("unable to create a Lua state");
@@ -245,6 +248,15 @@ script_free(struct script *s)
 	if (s->L != NULL)
 		lua_close(s->L);
 	free(s);
+}
+
+size_t
+script_memory(const struct script *s)
+{
+	if (s->capped)
+		return s->mem_used;
+	return (size_t)lua_gc(s->L, LUA_GCCOUNT, 0) * 1024 +
+	    (size_t)lua_gc(s->L, LUA_GCCOUNTB, 0);
 }
 
 /*
