@@ -1,7 +1,10 @@
 /* hotplug2-dnode: the 2.4 kernel's hotplug helper, forwarding each call as a uevent on netlink. */
 #include <sys/types.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+
+#include <linux/netlink.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -234,7 +237,7 @@ open_counter(const char *path)
 	char	*slash;
 	int	 fd;
 
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW, 0644);
 	if (fd != -1 || errno != ENOENT)
 		return fd;
 	if (strlen(path) >= sizeof(dir)) {
@@ -247,7 +250,7 @@ open_counter(const char *path)
 	*slash = '\0';
 	if (mkdir(dir, 0755) == -1 && errno != EEXIST)
 		return -1;
-	return open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	return open(path, O_RDWR | O_CREAT | O_NOFOLLOW, 0644);
 }
 
 /*
@@ -310,10 +313,14 @@ int
 main(int argc, char *argv[])
 {
 	extern char		**environ;
-	/* Static: 16 KiB of events would be a lot of stack for a helper. */
+	/*
+	 * Static, not on the stack: a large frame is probed page by page
+	 * (stack clash protection), and each page is a fault; in .bss only
+	 * the bytes used are touched.
+	 */
 	static struct uevent	 scratch, ev;
-	char			 devpath[UEVENT_HEADER_MAX];
-	char			 modalias[MODALIAS_MAX];
+	static char		 devpath[UEVENT_HEADER_MAX];
+	static char		 modalias[MODALIAS_MAX];
 	char			 num[24];
 	const char		*subsystem, *action, *kdevpath = NULL;
 	const char		*kseqnum = NULL, *seqfile, *reason;
@@ -433,8 +440,15 @@ main(int argc, char *argv[])
 		return fflush(stdout) == EOF ? EXIT_FAIL : EXIT_OK;
 	}
 
-	/* Open the socket first: a failure then costs no SEQNUM. */
-	if ((fd = netlink_open(0, 0, NULL)) == -1)
+	/*
+	 * Open the socket first: a failure then costs no SEQNUM.  Not with
+	 * netlink_open: a sender needs neither SO_PASSCRED nor a bind, and
+	 * Linux 2.4 refuses SOCK_CLOEXEC (2.6.27).  2.4 has no
+	 * NETLINK_KOBJECT_UEVENT either, but lets processes multicast to
+	 * each other on any netlink protocol number, which is how the
+	 * daemon hears us there.
+	 */
+	if ((fd = socket(AF_NETLINK, SOCK_DGRAM, NETLINK_KOBJECT_UEVENT)) == -1)
 		dnode_die(EXIT_SYSCALL, "unable to open the uevent socket: %s",
 		    strerror(errno));
 	if (kseqnum == NULL) {
