@@ -57,6 +57,7 @@ struct idfile {
 	ino_t		 ino;
 	off_t		 size;
 	struct timespec	 mtime;
+	time_t		 checked;	/* CLOCK_MONOTONIC_COARSE seconds */
 	int		 loaded;
 };
 
@@ -672,12 +673,21 @@ idfile_clear(struct idfile *f)
 static int
 idfile_load(struct lcore *c, struct idfile *f)
 {
+	struct timespec	 now;
 	struct stat	 st;
 	char		*text;
 	size_t		 got = 0;
 	ssize_t		 n;
 	int		 fd;
 
+	/*
+	 * Every device node asks for a group: look at the file at most
+	 * once a second, not once per event.
+	 */
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+	if (f->loaded && now.tv_sec == f->checked)
+		return 0;
+	f->checked = now.tv_sec;
 	if ((fd = rootfs_open(c->rootfd, f->path, O_RDONLY, 0)) == -1) {
 		idfile_clear(f);
 		return -1;
