@@ -168,6 +168,43 @@ test_memory_cap(void **state)
 	script_free(sc);
 }
 
+/* A 2.4-style PCI event (as dnode sends it) reaches the scripts with the MODALIAS the kernel would have sent. */
+static void
+test_modalias_synthesized(void **state)
+{
+	struct scratch		*s = *state;
+	struct script_options	 opts;
+	struct script		*sc;
+	struct uevent		 ev;
+	int			 nerrors;
+
+	write_file(s->cfg, "10-alias.lua",
+	    "on({ MODALIAS = present }, function(ev)\n"
+	    "\tmake_link(ev, 'alias-' .. ev.SEQNUM, { target = ev.MODALIAS })\n"
+	    "end)\n");
+	memset(&opts, 0, sizeof(opts));
+	opts.config_dir = s->cfg;
+	opts.root = s->root;
+	opts.alias_file = "";
+	assert_non_null(sc = script_load(&opts, &nerrors));
+	assert_int_equal(nerrors, 0);
+	assert_int_equal(uevent_init(&ev, "add", ""), 0);
+	assert_int_equal(uevent_set(&ev, "SUBSYSTEM", "pci"), 0);
+	assert_int_equal(uevent_set(&ev, "PCI_CLASS", "C0300"), 0);
+	assert_int_equal(uevent_set(&ev, "PCI_ID", "8086:2934"), 0);
+	assert_int_equal(uevent_set(&ev, "PCI_SUBSYS_ID", "17AA:20F0"), 0);
+	assert_int_equal(uevent_set(&ev, "SEQNUM", "1"), 0);
+	assert_int_equal(script_handle(sc, &ev), 0);
+	assert_true(link_is(s, "alias-1",
+	    "pci:v00008086d00002934sv000017AAsd000020F0bc0Csc03i00"));
+	/* A MODALIAS the kernel sent is kept as it is. */
+	assert_int_equal(uevent_set(&ev, "MODALIAS", "pci:kernel"), 0);
+	assert_int_equal(uevent_set(&ev, "SEQNUM", "2"), 0);
+	assert_int_equal(script_handle(sc, &ev), 0);
+	assert_true(link_is(s, "alias-2", "pci:kernel"));
+	script_free(sc);
+}
+
 int
 main(void)
 {
@@ -176,6 +213,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_memory_cap, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_modalias_synthesized,
+		    setup, teardown),
 	};
 
 	log_init("test_script", 1, 0);
