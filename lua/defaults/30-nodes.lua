@@ -29,7 +29,7 @@ local by_subsystem = {
 	sound = { default = { "0660", "audio" } },
 	input = { default = { "0660", "input" } },
 	video4linux = { default = { "0660", "video" } },
-	drm = { { "^render", "0666", "render" }, default = { "0660", "video" } },
+	drm = { { "^dri/render", "0666", "render" }, default = { "0660", "video" } },
 	usb = { default = { "0664" } },	-- bus/usb/BBB/DDD, for libusb
 	printer = { default = { "0660", "lp" } },
 	scsi_generic = { default = { "0660", "disk" } },
