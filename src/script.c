@@ -72,19 +72,54 @@ script_panic(lua_State *L)
 	fatalx("lua: unprotected error: %s", lua_tostring(L, -1));
 }
 
-/* package.preload loader for a compiled-in module (upvalue: its index). */
+/*
+ * require, for the state's own modules only: hotplug2.core and the
+ * compiled-in lua/hotplug2 modules, or their sources under
+ * HOTPLUG2_LUA_PATH (a lua/ tree, to try changes without a rebuild).
+ * Lua's package library is left out: it would bring dlopen into static
+ * builds, and scripts load nothing.
+ */
 static int
-load_embedded(lua_State *L)
+script_require(lua_State *L)
 {
 	const struct script_module	*m;
-	char				 chunk[128];
+	const char			*name = luaL_checkstring(L, 1);
+	const char			*dir = getenv("HOTPLUG2_LUA_PATH");
+	char				 path[4096], *p;
+	int				 i;
 
-	m = &script_modules[lua_tointeger(L, lua_upvalueindex(1))];
-	snprintf(chunk, sizeof(chunk), "@%s", m->file);
-	if (luaL_loadbuffer(L, m->source, m->len, chunk) != 0)
-		return lua_error(L);
-	lua_pushstring(L, m->name);
+	lua_getfield(L, LUA_REGISTRYINDEX, "hotplug2.loaded");
+	lua_getfield(L, -1, name);
+	if (!lua_isnil(L, -1))
+		return 1;
+	lua_pop(L, 1);
+	if (strcmp(name, "hotplug2.core") == 0)
+		lua_pushcfunction(L, luaopen_hotplug2_core);
+	else if (dir != NULL && *dir != '\0') {
+		snprintf(path, sizeof(path), "%s/%s.lua", dir, name);
+		for (p = path + strlen(dir) + 1; *p != '\0'; p++)
+			if (*p == '.' && strcmp(p, ".lua") != 0)
+				*p = '/';
+		if (luaL_loadfile(L, path) != 0)
+			return lua_error(L);
+	} else {
+		for (i = 0, m = NULL; script_modules[i].name != NULL; i++)
+			if (strcmp(script_modules[i].name, name) == 0)
+				m = &script_modules[i];
+		if (m == NULL)
+			return luaL_error(L, "module '%s' not found", name);
+		snprintf(path, sizeof(path), "@%s", m->file);
+		if (luaL_loadbuffer(L, m->source, m->len, path) != 0)
+			return lua_error(L);
+	}
+	lua_pushstring(L, name);
 	lua_call(L, 1, 1);
+	if (lua_isnil(L, -1)) {
+		lua_pop(L, 1);
+		lua_pushboolean(L, 1);
+	}
+	lua_pushvalue(L, -1);
+	lua_setfield(L, -3, name);
 	return 1;
 }
 
@@ -97,20 +132,13 @@ open_lib(lua_State *L, lua_CFunction f, const char *name)
 }
 
 /*
- * Only the libraries scripts need: no io, os, debug (the runner keeps
- * debug to itself) or C module loading.  Everything of hotplug2 is
- * compiled in, so the state reads nothing from disk but the handler
- * files; HOTPLUG2_LUA_PATH may point at a lua/ tree to try changes to
- * the modules without a rebuild.
+ * Only the libraries scripts need: no io, os, debug or module loading
+ * from disk.
  */
 static int
 setup(lua_State *L)
 {
-	const char	*devpath;
-	int		 i;
-
 	open_lib(L, luaopen_base, "");
-	open_lib(L, luaopen_package, LUA_LOADLIBNAME);
 	open_lib(L, luaopen_table, LUA_TABLIBNAME);
 	open_lib(L, luaopen_string, LUA_STRLIBNAME);
 	open_lib(L, luaopen_math, LUA_MATHLIBNAME);
@@ -118,21 +146,10 @@ setup(lua_State *L)
 	/* Compiled traces do not run count hooks: keep to the interpreter so the budget holds. */
 	luaJIT_setmode(L, 0, LUAJIT_MODE_ENGINE | LUAJIT_MODE_OFF);
 #endif
-	lua_getglobal(L, LUA_LOADLIBNAME);
-	devpath = getenv("HOTPLUG2_LUA_PATH");
-	lua_pushstring(L, devpath != NULL ? devpath : "");
-	lua_setfield(L, -2, "path");
-	lua_pushliteral(L, "");
-	lua_setfield(L, -2, "cpath");
-	lua_getfield(L, -1, "preload");
-	lua_pushcfunction(L, luaopen_hotplug2_core);
-	lua_setfield(L, -2, "hotplug2.core");
-	for (i = 0; devpath == NULL && script_modules[i].name != NULL; i++) {
-		lua_pushinteger(L, i);
-		lua_pushcclosure(L, load_embedded, 1);
-		lua_setfield(L, -2, script_modules[i].name);
-	}
-	lua_pop(L, 2);
+	lua_newtable(L);
+	lua_setfield(L, LUA_REGISTRYINDEX, "hotplug2.loaded");
+	lua_pushcfunction(L, script_require);
+	lua_setglobal(L, "require");
 	/* The core registers itself for the budget hook. */
 	lua_getglobal(L, "require");
 	lua_pushliteral(L, "hotplug2.core");
@@ -228,8 +245,6 @@ script_load(const struct script_options *opts, int *nerrors)
 	s->runner = luaL_ref(L, LUA_REGISTRYINDEX);
 	lua_pop(L, 1);
 	/* Modules are loaded: nothing may be added to the state's globals now. */
-	lua_pushnil(L);
-	lua_setglobal(L, "debug");
 	if (luaL_loadbuffer(L, strict_lua, sizeof(strict_lua) - 1,
 	    "=strict") != 0 || lcore_pcall(L, 0, 0, "strict") != 0)
 		lua_pop(L, 1);
