@@ -206,7 +206,18 @@ budget_resume(struct lcore *c, const struct timespec *t0)
 
 /* --- the protected call ---------------------------------------------- */
 
-/* Message handler: the error, then where it came from. */
+/* A frame of hotplug2's own Lua modules or of C, as opposed to the user's scripts. */
+static int
+internal_frame(const lua_Debug *ar)
+{
+	return *ar->what == 'C' || strncmp(ar->short_src, "hotplug2/", 9) == 0;
+}
+
+/*
+ * Message handler: the error, then where it came from.  When the
+ * user's files are on the stack, only their frames are shown: the
+ * runner and the actions are the same in every traceback.
+ */
 static int
 traceback(lua_State *L)
 {
@@ -214,17 +225,21 @@ traceback(lua_State *L)
 	lua_Debug	 ar;
 	const char	*msg;
 	char		 line[64];
-	int		 level, n = 0;
+	int		 level, n = 0, user = 0;
 
 	msg = lua_tostring(L, 1);
 	if (msg == NULL)
 		msg = lua_pushfstring(L, "(error object is a %s value)",
 		    luaL_typename(L, 1));
+	for (level = 1; !user && lua_getstack(L, level, &ar); level++)
+		if (lua_getinfo(L, "S", &ar) != 0 && !internal_frame(&ar))
+			user = 1;
 	luaL_buffinit(L, &b);
 	luaL_addstring(&b, msg);
 	luaL_addstring(&b, "\nstack traceback:");
 	for (level = 1; lua_getstack(L, level, &ar); level++) {
-		if (lua_getinfo(L, "Sln", &ar) == 0)
+		if (lua_getinfo(L, "Sln", &ar) == 0 ||
+		    (user && internal_frame(&ar)))
 			continue;
 		if (++n > LCORE_TRACE_FRAMES) {
 			luaL_addstring(&b, "\n\t...");
@@ -781,10 +796,17 @@ l_load_aliases(lua_State *L)
 	const char	*path = luaL_checkstring(L, 1);
 #ifdef HOTPLUG2_HAVE_ALIAS
 	struct alias_index	*idx;
+	struct timespec		 t0;
+	int			 saved;
 
-	if ((idx = alias_load(path)) == NULL)
+	/* Indexing a large file is not the calling script's time. */
+	budget_pause(c, &t0);
+	idx = alias_load(path);
+	saved = errno;
+	budget_resume(c, &t0);
+	if (idx == NULL)
 		return luaL_error(L, "unable to load %s: %s", path,
-		    strerror(errno));
+		    strerror(saved));
 	if (c->aliases != NULL)
 		alias_free(c->aliases);
 	c->aliases = idx;
