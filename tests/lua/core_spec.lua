@@ -177,4 +177,22 @@ describe("hotplug2.core", function()
 	it("finds no modules without an alias index", function()
 		assert.are.same({}, core.modules("pci:v00008086d00001237sv*"))
 	end)
+
+	it("resolves MODALIAS with the real matcher from a modules.alias file", function()
+		write(root .. "/modules.alias", table.concat({
+			"# Aliases extracted from modules themselves.",
+			"alias pci:v00008086d00007113sv*sd*bc*sc*i* i2c_piix4",
+			"alias pci:v*d*sv*sd*bc06sc80i* generic_bridge",
+			"alias usb:v046Dp0A44d*dc*dsc*dp*ic01isc01ip*in* snd_usb_audio",
+			"",
+		}, "\n"))
+		core.load_aliases(root .. "/modules.alias")
+		local found = core.modules("pci:v00008086d00007113sv00000000sd00000000bc06sc80i00")
+		table.sort(found)
+		assert.are.same({ "generic_bridge", "i2c_piix4" }, found)
+		assert.are.same({ "snd_usb_audio" },
+			core.modules("usb:v046Dp0A44d0100dc00dsc00dp00ic01isc01ip00in00"))
+		assert.are.same({}, core.modules("acpi:PNP0A03:"))
+		assert.has_error(function() core.load_aliases(root .. "/nonexistent") end)
+	end)
 end)
