@@ -71,10 +71,12 @@ struct lcore {
 	int			 armed;		/* a protected call is running */
 	int			 expired;	/* its budget ran out */
 	struct timespec		 deadline;
+	const char		*what;		/* lcore_pcall's label, for the log */
 };
 
-/* Registry key of the struct lcore userdata, for the hook. */
+/* Registry keys: the struct lcore userdata (for the hook), the message handler. */
 static const char	lcore_key;
+static const char	traceback_key;
 
 static struct lcore *
 core_of(lua_State *L)
@@ -214,13 +216,17 @@ internal_frame(const lua_Debug *ar)
 }
 
 /*
- * Message handler: the error, then where it came from.  When the
- * user's files are on the stack, only their frames are shown: the
- * runner and the actions are the same in every traceback.
+ * Message handler: log the error, then where it came from, and return
+ * the message alone.  Logging here, while the call is still protected,
+ * means nothing is allocated after the error is caught, which matters
+ * when the error is that memory ran out.  When the user's files are on
+ * the stack, only their frames are shown: the runner and the actions
+ * are the same in every traceback.
  */
 static int
 traceback(lua_State *L)
 {
+	struct lcore	*c = core_lookup(L);
 	luaL_Buffer	 b;
 	lua_Debug	 ar;
 	const char	*msg;
@@ -231,6 +237,10 @@ traceback(lua_State *L)
 	if (msg == NULL)
 		msg = lua_pushfstring(L, "(error object is a %s value)",
 		    luaL_typename(L, 1));
+	else {
+		lua_pushvalue(L, 1);
+		msg = lua_tostring(L, -1);
+	}
 	for (level = 1; !user && lua_getstack(L, level, &ar); level++)
 		if (lua_getinfo(L, "S", &ar) != 0 && !internal_frame(&ar))
 			user = 1;
@@ -267,6 +277,11 @@ traceback(lua_State *L)
 		}
 	}
 	luaL_pushresult(&b);
+	if (c != NULL && c->what != NULL)
+		log_warnx("%s: %s", c->what, lua_tostring(L, -1));
+	else
+		log_warnx("%s", lua_tostring(L, -1));
+	lua_pop(L, 1);
 	return 1;
 }
 
@@ -275,16 +290,24 @@ lcore_pcall(lua_State *L, int nargs, int nresults, const char *what)
 {
 	struct lcore	*c = core_lookup(L);
 	struct timespec	 t0, t1, saved_deadline;
-	const char	*msg, *tb;
+	const char	*saved_what = NULL;
 	int		 base, rc, saved_armed = 0, saved_expired = 0;
 
+	/*
+	 * Nothing here may allocate outside the protected call: a full
+	 * memory cap would turn that into a panic.  The handler was made
+	 * once, in luaopen_hotplug2_core.
+	 */
 	base = lua_gettop(L) - nargs;
-	lua_pushcfunction(L, traceback);
+	lua_pushlightuserdata(L, (void *)&traceback_key);
+	lua_rawget(L, LUA_REGISTRYINDEX);
 	lua_insert(L, base);
 	if (c != NULL) {
+		saved_what = c->what;
 		saved_armed = c->armed;
 		saved_expired = c->expired;
 		saved_deadline = c->deadline;
+		c->what = what;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		c->deadline = t0;
 		ts_add_ms(&c->deadline, c->budget_ms);
@@ -307,25 +330,18 @@ lcore_pcall(lua_State *L, int nargs, int nresults, const char *what)
 		c->deadline = saved_deadline;
 		c->armed = saved_armed;
 		c->expired = saved_expired;
+		c->what = saved_what;
 	}
 	lua_remove(L, base);
 	if (rc == 0)
 		return 0;
-	msg = lua_tostring(L, -1);
-	if (msg == NULL)
-		msg = "(no message)";
-	/* Lua runs no message handler for memory errors: say what happened. */
+	/* Lua runs no message handler for these: say what happened. */
 	if (rc == LUA_ERRMEM)
-		msg = "not enough memory: the scripts reached their memory cap";
-	if (what != NULL)
-		log_warnx("%s: %s", what, msg);
-	else
-		log_warnx("%s", msg);
-	/* Callers get the message alone; the traceback went to the log. */
-	if ((tb = strstr(msg, "\nstack traceback:")) != NULL) {
-		lua_pushlstring(L, msg, (size_t)(tb - msg));
-		lua_remove(L, -2);
-	}
+		log_warnx("%s%snot enough memory: the scripts reached their "
+		    "memory cap", what ? what : "", what ? ": " : "");
+	else if (rc == LUA_ERRERR)
+		log_warnx("%s%serror while handling an error",
+		    what ? what : "", what ? ": " : "");
 	lua_gc(L, LUA_GCCOLLECT, 0);
 	return rc;
 }
@@ -1345,6 +1361,9 @@ luaopen_hotplug2_core(lua_State *L)
 	/* One core per state: the latest require wins, for the hook. */
 	lua_pushlightuserdata(L, (void *)&lcore_key);
 	lua_pushvalue(L, -2);
+	lua_rawset(L, LUA_REGISTRYINDEX);
+	lua_pushlightuserdata(L, (void *)&traceback_key);
+	lua_pushcfunction(L, traceback);
 	lua_rawset(L, LUA_REGISTRYINDEX);
 	if ((c->rootfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return luaL_error(L, "unable to open /: %s", strerror(errno));

@@ -15,8 +15,9 @@ int	luaopen_hotplug2_core(lua_State *L);
  * On error the message and traceback are logged (prefixed with what,
  * when not NULL), garbage is collected, the error message (without the
  * traceback) is left on the stack in place of the results, and the
- * lua_pcall status is returned.  Needs luaopen_hotplug2_core to have run
- * in L, for the budget.
+ * lua_pcall status is returned.  It allocates nothing outside the
+ * protected call, so it is safe when the memory cap is reached.  Needs
+ * luaopen_hotplug2_core to have run in L.
  */
 int	lcore_pcall(lua_State *L, int nargs, int nresults, const char *what);
 

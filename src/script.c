@@ -44,6 +44,7 @@ struct script {
 	int		 capped;	/* our allocator is in use */
 	int		 runner;	/* registry refs */
 	int		 handle;
+	int		 handle_event;
 };
 
 static void *
@@ -164,6 +165,8 @@ static const char strict_lua[] =
     "function mt.__newindex(_, k) error(\"assignment to global '\" .. tostring(k) .. \"'\", 2) end\n"
     "setmetatable(_G, mt)\n";
 
+static int	handle_event(lua_State *);
+
 static void
 setfield_str(lua_State *L, const char *k, const char *v)
 {
@@ -189,7 +192,7 @@ script_load(const struct script_options *opts, int *nerrors)
 		return NULL;
 	}
 	s->mem_cap = opts->mem_cap ? opts->mem_cap : SCRIPT_MEM_CAP;
-	s->runner = s->handle = LUA_NOREF;
+	s->runner = s->handle = s->handle_event = LUA_NOREF;
 	s->capped = 1;
 	if ((L = lua_newstate(script_alloc, s)) == NULL) {
 		s->capped = 0;
@@ -244,6 +247,8 @@ script_load(const struct script_options *opts, int *nerrors)
 	s->handle = luaL_ref(L, LUA_REGISTRYINDEX);
 	s->runner = luaL_ref(L, LUA_REGISTRYINDEX);
 	lua_pop(L, 1);
+	lua_pushcfunction(L, handle_event);
+	s->handle_event = luaL_ref(L, LUA_REGISTRYINDEX);
 	/* Modules are loaded: nothing may be added to the state's globals now. */
 	if (luaL_loadbuffer(L, strict_lua, sizeof(strict_lua) - 1,
 	    "=strict") != 0 || lcore_pcall(L, 0, 0, "strict") != 0)
@@ -323,15 +328,34 @@ push_event(lua_State *L, const struct uevent *ev)
 #endif
 }
 
+/*
+ * Inside the protected call: build the event (this allocates, and may
+ * find the memory cap) and hand it to runner:handle.  Upvalues: none;
+ * arguments: the struct script and the struct uevent, as light userdata.
+ */
+static int
+handle_event(lua_State *L)
+{
+	struct script		*s = lua_touserdata(L, 1);
+	const struct uevent	*ev = lua_touserdata(L, 2);
+
+	lua_rawgeti(L, LUA_REGISTRYINDEX, s->handle);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, s->runner);
+	push_event(L, ev);
+	lua_call(L, 2, 1);
+	return 1;
+}
+
 int
 script_handle(struct script *s, const struct uevent *ev)
 {
 	lua_State	*L = s->L;
 	int		 top = lua_gettop(L), failed;
 
-	lua_rawgeti(L, LUA_REGISTRYINDEX, s->handle);
-	lua_rawgeti(L, LUA_REGISTRYINDEX, s->runner);
-	push_event(L, ev);
+	/* Nothing pushed here allocates: see lcore_pcall. */
+	lua_rawgeti(L, LUA_REGISTRYINDEX, s->handle_event);
+	lua_pushlightuserdata(L, s);
+	lua_pushlightuserdata(L, (void *)ev);
 	if (lcore_pcall(L, 2, 1, "event") != 0)
 		failed = 1;
 	else
