@@ -927,6 +927,78 @@ l_modalias(lua_State *L)
 #endif
 }
 
+void
+lcore_push_event(lua_State *L, const struct uevent *ev)
+{
+	const char	*kv, *eq, *action;
+	size_t		 alen;
+	unsigned int	 i;
+	int		 have_modalias = 0;
+
+	lua_createtable(L, 0, ev->nvars + 3);
+	action = uevent_action(ev, &alen);
+	lua_pushliteral(L, "ACTION");
+	lua_pushlstring(L, action, alen);
+	lua_rawset(L, -3);
+	lua_pushliteral(L, "DEVPATH");
+	lua_pushstring(L, uevent_devpath(ev));
+	lua_rawset(L, -3);
+	for (i = 0; i < ev->nvars; i++) {
+		kv = uevent_var(ev, i);
+		if ((eq = strchr(kv, '=')) == NULL)
+			continue;
+		if (eq - kv == 8 && memcmp(kv, "MODALIAS", 8) == 0)
+			have_modalias = 1;
+		lua_pushlstring(L, kv, (size_t)(eq - kv));
+		lua_pushstring(L, eq + 1);
+		lua_rawset(L, -3);
+	}
+#ifdef HOTPLUG2_HAVE_MODALIAS
+	if (!have_modalias) {
+		char		 buf[1024];
+		const char	*reason;
+		size_t		 n;
+
+		n = modalias_synthesize(ev, NULL, buf, sizeof(buf), &reason);
+		if (n > 0) {
+			lua_pushliteral(L, "MODALIAS");
+			lua_pushlstring(L, buf, n);
+			lua_rawset(L, -3);
+		}
+	}
+#else
+	(void)have_modalias;
+#endif
+}
+
+/*
+ * core.events(recording): the events of wire-format messages back to
+ * back (hotplug2 monitor --raw), as the daemon hands them to handlers.
+ * A malformed message is an error naming its number.
+ */
+static int
+l_events(lua_State *L)
+{
+	struct uevent	*ev;
+	size_t		 len, off = 0, n;
+	const char	*rec = luaL_checklstring(L, 1, &len);
+	const char	*reason = NULL;
+	int		 i = 0;
+
+	ev = lua_newuserdata(L, sizeof(*ev));
+	lua_newtable(L);
+	while (off < len && (n = uevent_next(rec + off, len - off, 1)) > 0) {
+		if (uevent_parse(ev, rec + off, n, &reason) == -1)
+			return luaL_error(L, "message %d: %s", i + 1, reason);
+		lcore_push_event(L, ev);
+		lua_rawseti(L, -2, ++i);
+		off += n;
+	}
+	if (off < len)
+		return luaL_error(L, "message %d: incomplete", i + 1);
+	return 1;
+}
+
 /* --- commands ------------------------------------------------------------ */
 
 /* Free a NULL-terminated vector built by build_vector. */
@@ -1316,6 +1388,7 @@ l_gc(lua_State *L)
 static const luaL_Reg core_funcs[] = {
 	{ "chmod",		l_chmod },
 	{ "chown",		l_chown },
+	{ "events",		l_events },
 	{ "exists",		l_exists },
 	{ "firmware",		l_firmware },
 	{ "gid",		l_gid },

@@ -7,7 +7,17 @@
 /* Lua's budget per protected call unless set_budget changes it. */
 #define LCORE_BUDGET_MS		200
 
+struct uevent;
+
 int	luaopen_hotplug2_core(lua_State *L);
+
+/*
+ * Push ev as the table handlers receive: every variable, ACTION and
+ * DEVPATH from the header when the variables lack them, and a
+ * synthesized MODALIAS when the kernel sent none and the bus variables
+ * allow one.  The daemon and core.events share it.
+ */
+void	lcore_push_event(lua_State *L, const struct uevent *ev);
 
 /*
  * The one way into Lua: call the function below nargs arguments on the

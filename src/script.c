@@ -15,7 +15,6 @@
 
 #include "lcore.h"
 #include "log.h"
-#include "modalias.h"
 #include "script.h"
 #include "uevent.h"
 
@@ -280,55 +279,6 @@ script_memory(const struct script *s)
 }
 
 /*
- * The event as a table: every variable, plus ACTION and DEVPATH from
- * the header when the variables lack them, plus a synthesized MODALIAS
- * when the kernel sent none and the bus variables allow one.
- */
-static void
-push_event(lua_State *L, const struct uevent *ev)
-{
-	const char	*kv, *eq, *action;
-	size_t		 alen;
-	unsigned int	 i;
-	int		 have_modalias = 0;
-
-	lua_createtable(L, 0, ev->nvars + 3);
-	action = uevent_action(ev, &alen);
-	lua_pushliteral(L, "ACTION");
-	lua_pushlstring(L, action, alen);
-	lua_rawset(L, -3);
-	lua_pushliteral(L, "DEVPATH");
-	lua_pushstring(L, uevent_devpath(ev));
-	lua_rawset(L, -3);
-	for (i = 0; i < ev->nvars; i++) {
-		kv = uevent_var(ev, i);
-		if ((eq = strchr(kv, '=')) == NULL)
-			continue;
-		if (eq - kv == 8 && memcmp(kv, "MODALIAS", 8) == 0)
-			have_modalias = 1;
-		lua_pushlstring(L, kv, (size_t)(eq - kv));
-		lua_pushstring(L, eq + 1);
-		lua_rawset(L, -3);
-	}
-#ifdef HOTPLUG2_HAVE_MODALIAS
-	if (!have_modalias) {
-		char		 buf[1024];
-		const char	*reason;
-		size_t		 n;
-
-		n = modalias_synthesize(ev, NULL, buf, sizeof(buf), &reason);
-		if (n > 0) {
-			lua_pushliteral(L, "MODALIAS");
-			lua_pushlstring(L, buf, n);
-			lua_rawset(L, -3);
-		}
-	}
-#else
-	(void)have_modalias;
-#endif
-}
-
-/*
  * Inside the protected call: build the event (this allocates, and may
  * find the memory cap) and hand it to runner:handle.  Upvalues: none;
  * arguments: the struct script and the struct uevent, as light userdata.
@@ -341,7 +291,7 @@ handle_event(lua_State *L)
 
 	lua_rawgeti(L, LUA_REGISTRYINDEX, s->handle);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, s->runner);
-	push_event(L, ev);
+	lcore_push_event(L, ev);
 	lua_call(L, 2, 1);
 	return 1;
 }
