@@ -322,17 +322,22 @@ main(int argc, char *argv[])
 {
 	extern char		**environ;
 	/*
-	 * Static, not on the stack: a large frame is probed page by page
-	 * (stack clash protection), and each page is a fault.  In .bss only
-	 * the bytes used are touched, and in this order the used beginnings
-	 * of the three share pages: a helper's cost is mostly page faults.
+	 * A helper's cost beyond exec is mostly page faults, so memory is
+	 * touched sparingly.  The event is static: only the bytes used are
+	 * touched, where a large stack frame would be probed page by page.
+	 * DEVPATH and MODALIAS are built in small stack buffers, in the page
+	 * the stack already has, and only a long input MODALIAS or DEVPATH
+	 * uses the static buffer.
 	 */
 	static struct {
-		char		 modalias[MODALIAS_MAX];
-		char		 devpath[UEVENT_HEADER_MAX];
-		struct uevent	 ev;
+		struct uevent	 ev;	/* first: its used head shares a page */
+		char		 big[MODALIAS_MAX > UEVENT_HEADER_MAX ?
+				    MODALIAS_MAX : UEVENT_HEADER_MAX];
 	}			 mem;
 	struct uevent		*ev = &mem.ev;
+	char			*big = mem.big;
+	char			 small[256];
+	char			*modalias;
 	char			 num[24];
 	const char		*subsystem, *action, *kdevpath = NULL;
 	const char		*kseqnum = NULL, *seqfile, *reason;
@@ -410,11 +415,15 @@ main(int argc, char *argv[])
 			dnode_die(EXIT_FAIL, "DEVPATH \"%.64s\" does not start "
 			    "with '/'", kdevpath);
 	} else {
-		if (devpath_derive_from(env_get, NULL, subsystem, mem.devpath,
-		    sizeof(mem.devpath)) == 0)
-			dnode_die(EXIT_FAIL, "unable to derive a DEVPATH for "
-			    "this %s event", subsystem);
-		kdevpath = mem.devpath;
+		kdevpath = small;
+		if (devpath_derive_from(env_get, NULL, subsystem, small,
+		    sizeof(small)) == 0) {
+			kdevpath = big;
+			if (devpath_derive_from(env_get, NULL, subsystem, big,
+			    sizeof(mem.big)) == 0)
+				dnode_die(EXIT_FAIL, "unable to derive a "
+				    "DEVPATH for this %s event", subsystem);
+		}
 	}
 	if (uevent_init(ev, action, kdevpath) == -1)
 		dnode_die(EXIT_FAIL, "bad ACTION \"%.40s\" or DEVPATH too long",
@@ -425,9 +434,15 @@ main(int argc, char *argv[])
 		if (!skipped_var(*e))
 			add_env(ev, *e);
 	if (uevent_get(ev, "MODALIAS") == NULL) {
-		if (modalias_synthesize(ev, subsystem, mem.modalias,
-		    sizeof(mem.modalias), &reason) > 0) {
-			if (uevent_set(ev, "MODALIAS", mem.modalias) == -1)
+		modalias = small;
+		if (modalias_synthesize(ev, subsystem, small, sizeof(small),
+		    &reason) == 0 && strcmp(reason, MODALIAS_TOO_SMALL) == 0) {
+			modalias = big;
+			modalias_synthesize(ev, subsystem, big,
+			    sizeof(mem.big), &reason);
+		}
+		if (*modalias != '\0') {
+			if (uevent_set(ev, "MODALIAS", modalias) == -1)
 				dnode_die(EXIT_FAIL, "the environment is too "
 				    "large for one event with its MODALIAS");
 		} else

@@ -98,6 +98,23 @@ expect old "ACTION=add"
 expect old "MODALIAS=pci:v00008086d00007113sv00000000sd00000000bc06sc80i00"
 expect old "SEQNUM=7"
 
+# Long values take the helper's slow path (its small buffers do not fit).
+keys=ffffffffffffffff; i=1
+while [ $i -lt 12 ]; do keys="$keys ffffffffffffffff"; i=$((i + 1)); done
+env -i ACTION=add PRODUCT=11/1/1/ab54 EV=120013 KEY="$keys" \
+    "$DNODE" -n input >"$SCRATCH/input" || fail "dnode -n input failed"
+modalias=$(sed -n 's/^MODALIAS=//p' "$SCRATCH/input")
+case $modalias in
+input:b0011v0001p0001eAB54-e0,1,4,11,14,k71,72,*,2FD,2FE,ramlsfw) ;;
+*) fail "long input MODALIAS: $modalias" ;;
+esac
+[ ${#modalias} -gt 2500 ] || fail "input MODALIAS only ${#modalias} long"
+long=$(printf '%300s' '' | tr ' ' x)
+env -i ACTION=register INTERFACE="$long" "$DNODE" -n net >"$SCRATCH/net" ||
+	fail "dnode -n net with a long name failed"
+grep -qx "DEVPATH=/class/net/$long" "$SCRATCH/net" ||
+	fail "long interface name: $(grep DEVPATH "$SCRATCH/net")"
+
 expect locked "register@/class/net/eth2"
 absent locked "^SEQNUM="
 
