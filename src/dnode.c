@@ -298,6 +298,14 @@ fail:
 	return -1;
 }
 
+/* A variable of the environment, for devpath_derive_from. */
+static const char *
+env_get(void *ctx, const char *key)
+{
+	(void)ctx;
+	return getenv(key);
+}
+
 /* The event as KEY=VALUE lines, for --dry-run. */
 static void
 print_event(const struct uevent *ev)
@@ -314,18 +322,26 @@ main(int argc, char *argv[])
 {
 	extern char		**environ;
 	/*
-	 * Static, not on the stack: a large frame is probed page by page
-	 * (stack clash protection), and each page is a fault; in .bss only
-	 * the bytes used are touched.
+	 * A helper's cost beyond exec is mostly page faults, so memory is
+	 * touched sparingly.  The event is static: only the bytes used are
+	 * touched, where a large stack frame would be probed page by page.
+	 * DEVPATH and MODALIAS are built in small stack buffers, in the page
+	 * the stack already has, and only a long input MODALIAS or DEVPATH
+	 * uses the static buffer.
 	 */
-	static struct uevent	 scratch, ev;
-	static char		 devpath[UEVENT_HEADER_MAX];
-	static char		 modalias[MODALIAS_MAX];
+	static struct {
+		struct uevent	 ev;	/* first: its used head shares a page */
+		char		 big[MODALIAS_MAX > UEVENT_HEADER_MAX ?
+				    MODALIAS_MAX : UEVENT_HEADER_MAX];
+	}			 mem;
+	struct uevent		*ev = &mem.ev;
+	char			*big = mem.big;
+	char			 small[256];
+	char			*modalias;
 	char			 num[24];
 	const char		*subsystem, *action, *kdevpath = NULL;
 	const char		*kseqnum = NULL, *seqfile, *reason;
 	uint64_t		 seq;
-	unsigned int		 i;
 	char			**e;
 	int			 a, fd, dry_run = 0, verbose = 0;
 
@@ -387,48 +403,52 @@ main(int argc, char *argv[])
 		    "environment", subsystem);
 
 	/*
-	 * First gather the variables, then derive the DEVPATH from them,
-	 * then build the event in its final order: ACTION, DEVPATH,
-	 * SUBSYSTEM, the kernel's variables, MODALIAS, SEQNUM.
+	 * The DEVPATH comes first in the message, so it is derived from the
+	 * environment before the event is built, in its final order:
+	 * ACTION, DEVPATH, SUBSYSTEM, the kernel's variables, MODALIAS,
+	 * SEQNUM.
 	 */
-	if (uevent_init(&scratch, action, "") == -1)
-		dnode_die(EXIT_FAIL, "bad ACTION \"%.40s\"", action);
-	for (e = environ; *e != NULL; e++) {
-		if (strncmp(*e, "DEVPATH=", 8) == 0)
-			kdevpath = *e + 8;
-		else if (strncmp(*e, "SEQNUM=", 7) == 0)
-			kseqnum = *e + 7;
-		if (!skipped_var(*e))
-			add_env(&scratch, *e);
-	}
+	kdevpath = getenv("DEVPATH");
+	kseqnum = getenv("SEQNUM");
 	if (kdevpath != NULL && *kdevpath != '\0') {
 		if (kdevpath[0] != '/')
 			dnode_die(EXIT_FAIL, "DEVPATH \"%.64s\" does not start "
 			    "with '/'", kdevpath);
 	} else {
-		if (devpath_derive(&scratch, subsystem, devpath,
-		    sizeof(devpath)) == 0)
-			dnode_die(EXIT_FAIL, "unable to derive a DEVPATH for "
-			    "this %s event", subsystem);
-		kdevpath = devpath;
+		kdevpath = small;
+		if (devpath_derive_from(env_get, NULL, subsystem, small,
+		    sizeof(small)) == 0) {
+			kdevpath = big;
+			if (devpath_derive_from(env_get, NULL, subsystem, big,
+			    sizeof(mem.big)) == 0)
+				dnode_die(EXIT_FAIL, "unable to derive a "
+				    "DEVPATH for this %s event", subsystem);
+		}
 	}
-	if (uevent_init(&ev, action, kdevpath) == -1)
-		dnode_die(EXIT_FAIL, "DEVPATH too long");
-	if (uevent_set(&ev, "SUBSYSTEM", subsystem) == -1)
+	if (uevent_init(ev, action, kdevpath) == -1)
+		dnode_die(EXIT_FAIL, "bad ACTION \"%.40s\" or DEVPATH too long",
+		    action);
+	if (uevent_set(ev, "SUBSYSTEM", subsystem) == -1)
 		dnode_die(EXIT_FAIL, "unable to add SUBSYSTEM");
-	/* Skip scratch's ACTION: ev has its own. */
-	for (i = 1; i < scratch.nvars; i++)
-		add_env(&ev, uevent_var(&scratch, i));
-	if (uevent_get(&ev, "MODALIAS") == NULL) {
-		if (modalias_synthesize(&ev, subsystem, modalias,
-		    sizeof(modalias), &reason) > 0) {
-			if (uevent_set(&ev, "MODALIAS", modalias) == -1)
+	for (e = environ; *e != NULL; e++)
+		if (!skipped_var(*e))
+			add_env(ev, *e);
+	if (uevent_get(ev, "MODALIAS") == NULL) {
+		modalias = small;
+		if (modalias_synthesize(ev, subsystem, small, sizeof(small),
+		    &reason) == 0 && strcmp(reason, MODALIAS_TOO_SMALL) == 0) {
+			modalias = big;
+			modalias_synthesize(ev, subsystem, big,
+			    sizeof(mem.big), &reason);
+		}
+		if (*modalias != '\0') {
+			if (uevent_set(ev, "MODALIAS", modalias) == -1)
 				dnode_die(EXIT_FAIL, "the environment is too "
 				    "large for one event with its MODALIAS");
 		} else
 			log_debug("no MODALIAS: %s", reason);
 	}
-	if (kseqnum != NULL && uevent_set(&ev, "SEQNUM", kseqnum) == -1) {
+	if (kseqnum != NULL && uevent_set(ev, "SEQNUM", kseqnum) == -1) {
 		if (errno == ENOSPC)
 			dnode_die(EXIT_FAIL, "the environment is too large "
 			    "for one event with its SEQNUM");
@@ -436,7 +456,7 @@ main(int argc, char *argv[])
 	}
 
 	if (dry_run) {
-		print_event(&ev);
+		print_event(ev);
 		return fflush(stdout) == EOF ? EXIT_FAIL : EXIT_OK;
 	}
 
@@ -464,12 +484,12 @@ main(int argc, char *argv[])
 		else {
 			snprintf(num, sizeof(num), "%llu",
 			    (unsigned long long)seq);
-			if (uevent_set(&ev, "SEQNUM", num) == -1)
+			if (uevent_set(ev, "SEQNUM", num) == -1)
 				dnode_die(EXIT_FAIL, "the environment is too "
 				    "large for one event with its SEQNUM");
 		}
 	}
-	if (netlink_send(fd, &ev) == -1)
+	if (netlink_send(fd, ev) == -1)
 		dnode_die(EXIT_SYSCALL, "unable to send the %s event: %s",
 		    subsystem, strerror(errno));
 	return EXIT_OK;

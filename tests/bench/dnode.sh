@@ -48,30 +48,41 @@ fi
 strip "$WORK"/true-* "$WORK"/*/hotplug2-dnode
 ls -l "$WORK"/true-* "$WORK"/*/hotplug2-dnode | awk '{ print $5, $NF }'
 
-"$WORK/glibc/hotplug2" monitor --raw >"$WORK/events" 2>"$WORK/monitor.err" &
-mon=$!
-sleep 0.3
-
-echo "== $ROUNDS rounds of $RUNS runs each, interleaved; $(nproc) CPUs, $(uname -r) =="
 # The counter on tmpfs, like the default in /dev.
 SHM=/dev/shm; [ -d "$SHM" ] && [ -w "$SHM" ] || SHM=$WORK
 export HOTPLUG2_SEQNUM_FILE="$SHM/dnode-bench-seqnum.$$"
 trap 'cleanup; rm -f "$HOTPLUG2_SEQNUM_FILE"' EXIT
-env -i HOME=/ PATH=/sbin:/bin:/usr/sbin:/usr/bin ACTION=add \
-    PCI_CLASS=20000 PCI_ID=8086:1229 PCI_SUBSYS_ID=8086:000C \
-    PCI_SLOT_NAME=00:0c.0 HOTPLUG2_SEQNUM_FILE="$HOTPLUG2_SEQNUM_FILE" \
-    "$WORK/spawn" -n "$RUNS" -r "$ROUNDS" "$@" | tee "$WORK/result"
-sleep 0.3
 
-awk '
-	$1 ~ /-true$/ { floor[substr($1, 1, index($1, "-") - 1)] = $2; fcpu[substr($1, 1, index($1, "-") - 1)] = $4 }
-	$1 ~ /-dnode$/ { lib = substr($1, 1, index($1, "-") - 1); d[lib] = $2; dcpu[lib] = $4 }
-	END {
-		for (lib in d)
-			printf "%s: dnode/true = %.3f wall (median), %.3f CPU; +%.1f us wall per event\n",
-			    lib, d[lib] / floor[lib], dcpu[lib] / fcpu[lib], d[lib] - floor[lib]
-	}' "$WORK/result"
-sent=$(cat "$HOTPLUG2_SEQNUM_FILE")
+# bench LABEL PROGRAMS...: one interleaved run of every program, and the ratios.
+bench() {
+	label=$1; shift
+	echo "== $label: $ROUNDS rounds of $RUNS runs each, interleaved; $(nproc) CPUs, $(uname -r) =="
+	env -i HOME=/ PATH=/sbin:/bin:/usr/sbin:/usr/bin ACTION=add \
+	    PCI_CLASS=20000 PCI_ID=8086:1229 PCI_SUBSYS_ID=8086:000C \
+	    PCI_SLOT_NAME=00:0c.0 HOTPLUG2_SEQNUM_FILE="$HOTPLUG2_SEQNUM_FILE" \
+	    "$WORK/spawn" -n "$RUNS" -r "$ROUNDS" "$@" | tee "$WORK/result"
+	awk '
+		function lib(s) { return substr(s, 1, index(s, "-") - 1) }
+		$1 ~ /-true$/ { floor[lib($1)] = $2; fcpu[lib($1)] = $4 }
+		$1 ~ /-dnode$/ { d[lib($1)] = $2; dcpu[lib($1)] = $4 }
+		END {
+			for (l in d)
+				printf "%s: dnode/true = %.3f wall (median), %.3f CPU; +%.1f us wall per event\n",
+				    l, d[l] / floor[l], dcpu[l] / fcpu[l], d[l] - floor[l]
+		}' "$WORK/result"
+}
+
+# Nobody listening: the cost of dnode's own work.
+bench "no listener" "$@"
+
+# The daemon's view: a listener, whose wake-up the sender pays for.
+"$WORK/glibc/hotplug2" monitor --raw >"$WORK/events" 2>"$WORK/monitor.err" &
+mon=$!
+sleep 0.3
+before=$(cat "$HOTPLUG2_SEQNUM_FILE")
+bench "hotplug2 monitor listening" "$@"
+sleep 0.3
+sent=$(( $(cat "$HOTPLUG2_SEQNUM_FILE") - before ))
 got=$(tr '\0' '\n' <"$WORK/events" |
     grep -c '^add@/bus/pci/devices/0000:00:0c.0$' || true)
-echo "events: $sent sent by dnode, $got received by the monitor"
+echo "events: $sent sent by dnode while the monitor listened, $got received"
