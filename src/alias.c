@@ -87,6 +87,15 @@ struct builder {
 	size_t			 cnval;
 };
 
+#define MEMO_SIZE	256	/* star edges remembered per lookup; a power of 2 */
+
+/*
+ * One lookup's state.  memo[] remembers, for each star edge followed, the
+ * lowest query position it was followed from: every later position has
+ * been tried already.  Without it, a query with many copies of the bytes
+ * after the stars (usb:vppp...ddd...) would walk the same subtrees over
+ * and over; with it, each star edge tries each position once.
+ */
 struct match {
 	const struct alias_index	*idx;
 	const char			*q;
@@ -95,6 +104,12 @@ struct match {
 	size_t				 n, cap;
 	int				 nomem;
 	uint32_t			 local[32];
+	size_t				 nmemo;
+	uint64_t			 memo_used[MEMO_SIZE / 64];
+	struct {
+		uint32_t	node;	/* valid where memo_used has its bit */
+		uint32_t	from;
+	}				 memo[MEMO_SIZE];
 };
 
 static int	grow(void *, size_t *, size_t, size_t);
@@ -516,8 +531,9 @@ order_values(struct builder *b)
 	if ((nv = malloc((idx->nvalues + 1) * sizeof(*nv))) == NULL)
 		return -1;
 	for (n = 0; n < idx->nnodes; n++) {
-		memcpy(nv + k, idx->values + idx->nodes[n].value,
-		    b->nval[n] * sizeof(*nv));
+		if (b->nval[n] > 0)
+			memcpy(nv + k, idx->values + idx->nodes[n].value,
+			    b->nval[n] * sizeof(*nv));
 		idx->nodes[n].value = (uint32_t)k;
 		k += b->nval[n];
 	}
@@ -571,7 +587,8 @@ parse_owned(char *buf, size_t len, const char *name)
 		log_warnx("%s: %zu malformed lines in all", name,
 		    b.idx->malformed);
 
-	qsort(b.entries, b.nentries, sizeof(*b.entries), entry_cmp);
+	if (b.nentries > 1)
+		qsort(b.entries, b.nentries, sizeof(*b.entries), entry_cmp);
 	if (build(&b, 0, 0, b.nentries, 0) == -1 || order_values(&b) == -1)
 		goto fail;
 
@@ -764,16 +781,36 @@ static void
 star(struct match *m, const struct alias_node *c, size_t i)
 {
 	const char	*rest = m->idx->text + c->label + 1, *p, *last;
-	size_t		 rlen = c->label_len - 1u, j;
+	size_t		 rlen = c->label_len - 1u, j, end = m->qlen;
+	uint32_t	 id = (uint32_t)(c - m->idx->nodes) + 1, slot;
+
+	/* Positions from i up to end have not been tried from this edge. */
+	for (slot = (id * 2654435761u) & (MEMO_SIZE - 1);
+	    (m->memo_used[slot / 64] >> (slot % 64) & 1) &&
+	    m->memo[slot].node != id; slot = (slot + 1) & (MEMO_SIZE - 1))
+		;
+	if (m->memo_used[slot / 64] >> (slot % 64) & 1) {
+		if (i >= m->memo[slot].from)
+			return;
+		end = m->memo[slot].from - 1;
+		m->memo[slot].from = (uint32_t)i;
+	} else if (m->nmemo < MEMO_SIZE / 2) {
+		m->memo_used[slot / 64] |= (uint64_t)1 << (slot % 64);
+		m->memo[slot].node = id;
+		m->memo[slot].from = (uint32_t)i;
+		m->nmemo++;
+	}
 
 	if (rlen == 0) {
-		for (j = i; j <= m->qlen; j++)
+		for (j = i; j <= end; j++)
 			visit(m, c, j);
 		return;
 	}
 	if (m->qlen - i < rlen)
 		return;
 	last = m->q + m->qlen - rlen;
+	if (last > m->q + end)
+		last = m->q + end;
 	if (rest[0] == '?') {
 		for (p = m->q + i; p <= last; p++)
 			if (label_eq(rest, p, rlen))
@@ -842,7 +879,11 @@ alias_lookup(const struct alias_index *idx, const char *modalias,
 	if (normalize(q, n) == -1)
 		return 0;
 
-	memset(&m, 0, sizeof(m));
+	/* memo[] is left as it is: memo_used says which entries hold anything. */
+	m.n = 0;
+	m.nomem = 0;
+	m.nmemo = 0;
+	memset(m.memo_used, 0, sizeof(m.memo_used));
 	m.idx = idx;
 	m.q = q;
 	m.qlen = n;

@@ -171,10 +171,12 @@ main(int argc, char *argv[])
 			break;
 		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			usage(stdout);
+			free(pass);
 			return EXIT_OK;
 		}
 		if (strcmp(a, "--version") == 0) {
 			printf("hotplug2-modwrap %s\n", HOTPLUG2_VERSION);
+			free(pass);
 			return EXIT_OK;
 		}
 		if (strcmp(a, "-R") == 0 || strcmp(a, "--resolve") == 0) {
@@ -195,8 +197,7 @@ main(int argc, char *argv[])
 		if (strcmp(a, "-a") == 0 || strcmp(a, "--alias-file") == 0 ||
 		    strcmp(a, "--modprobe") == 0) {
 			log_warnx("%s needs a value", a);
-			usage(stderr);
-			return EXIT_USAGE;
+			goto bad_usage;
 		}
 		/* modprobe's -d and -S also say where the modules are. */
 		if ((v = option_value(a, next, "-d", "--dirname")) != NULL)
@@ -207,16 +208,13 @@ main(int argc, char *argv[])
 		if (takes_value(a)) {
 			if (next == NULL) {
 				log_warnx("%s needs a value", a);
-				usage(stderr);
-				return EXIT_USAGE;
+				goto bad_usage;
 			}
 			pass[npass++] = argv[++k];
 		}
 	}
-	if (k >= argc) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	if (k >= argc)
+		goto bad_usage;
 	first = k;
 
 	if (alias_file == NULL) {
@@ -241,6 +239,7 @@ main(int argc, char *argv[])
 	if (resolve) {
 		if (idx == NULL) {
 			log_warn("unable to load %s", alias_file);
+			free(pass);
 			return EXIT_SYSCALL;
 		}
 		for (k = first; k < argc; k++) {
@@ -251,6 +250,7 @@ main(int argc, char *argv[])
 				rc = EXIT_FAIL;
 		}
 		alias_free(idx);
+		free(pass);
 		if (fflush(stdout) == EOF)
 			fatal("unable to write");
 		return rc;
@@ -265,7 +265,7 @@ main(int argc, char *argv[])
 	alias_free(idx);
 
 	if (mods.n == 0)
-		return run_modprobe(modprobe, pass, npass, argv[first],
+		rc = run_modprobe(modprobe, pass, npass, argv[first],
 		    argv + first + 1, (size_t)(argc - first - 1));
 	for (i = 0; i < mods.n; i++) {
 		r = run_modprobe(modprobe, pass, npass, mods.name[i],
@@ -277,4 +277,9 @@ main(int argc, char *argv[])
 	free(mods.name);
 	free(pass);
 	return rc;
+
+bad_usage:
+	usage(stderr);
+	free(pass);
+	return EXIT_USAGE;
 }
