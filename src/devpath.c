@@ -1,4 +1,5 @@
 /* Derive a stable DEVPATH from the bus data of an event that came without one. */
+#include <stdint.h>
 #include <string.h>
 
 #include "devpath.h"
@@ -132,9 +133,23 @@ path_pci_slot(struct path *p, const char *slot)
 	path_component(p, name, n + 5, '!');
 }
 
+static const char *
+event_get(void *ev, const char *key)
+{
+	return uevent_get(ev, key);
+}
+
 size_t
 devpath_derive(const struct uevent *ev, const char *subsystem, char *out,
     size_t outlen)
+{
+	return devpath_derive_from(event_get, (void *)(uintptr_t)ev, subsystem,
+	    out, outlen);
+}
+
+size_t
+devpath_derive_from(const char *(*get)(void *, const char *), void *ctx,
+    const char *subsystem, char *out, size_t outlen)
 {
 	struct path	 p = { out, outlen, 0, 0, 0 };
 	const char	*v;
@@ -146,17 +161,17 @@ devpath_derive(const struct uevent *ev, const char *subsystem, char *out,
 		return 0;
 
 	if (strcmp(subsystem, "pci") == 0 &&
-	    (v = uevent_get(ev, "PCI_SLOT_NAME")) != NULL) {
+	    (v = get(ctx, "PCI_SLOT_NAME")) != NULL) {
 		path_start(&p, "/bus/pci/devices");
 		path_pci_slot(&p, v);
 	} else if (strcmp(subsystem, "usb") == 0 &&
-	    (v = uevent_get(ev, "DEVICE")) != NULL) {
+	    (v = get(ctx, "DEVICE")) != NULL) {
 		path_start(&p, "/bus/usb/devices");
 		path_parts(&p, v, 2);
 	} else
 		p.bad = 1;
 	if (p.bad && !p.full && strcmp(subsystem, "usb") == 0 &&
-	    (v = uevent_get(ev, "PRODUCT")) != NULL) {
+	    (v = get(ctx, "PRODUCT")) != NULL) {
 		path_start(&p, "/bus/usb/product");
 		path_parts(&p, v, 0);
 	}
@@ -176,7 +191,7 @@ devpath_derive(const struct uevent *ev, const char *subsystem, char *out,
 
 		for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
 			if (strcmp(subsystem, rules[i].subsystem) != 0 ||
-			    (v = uevent_get(ev, rules[i].key)) == NULL)
+			    (v = get(ctx, rules[i].key)) == NULL)
 				continue;
 			path_start(&p, rules[i].prefix);
 			path_component(&p, v, strlen(v), '!');

@@ -17,4 +17,12 @@ struct uevent;
 size_t	devpath_derive(const struct uevent *ev, const char *subsystem,
 	    char *out, size_t outlen);
 
+/*
+ * The same, reading the variables through get(ctx, KEY), which returns a
+ * value or NULL: hotplug2-dnode reads its environment this way, before it
+ * builds the event.
+ */
+size_t	devpath_derive_from(const char *(*get)(void *, const char *),
+	    void *ctx, const char *subsystem, char *out, size_t outlen);
+
 #endif

@@ -1,7 +1,10 @@
 /* hotplug2-dnode: the 2.4 kernel's hotplug helper, forwarding each call as a uevent on netlink. */
 #include <sys/types.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+
+#include <linux/netlink.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -234,7 +237,7 @@ open_counter(const char *path)
 	char	*slash;
 	int	 fd;
 
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW, 0644);
 	if (fd != -1 || errno != ENOENT)
 		return fd;
 	if (strlen(path) >= sizeof(dir)) {
@@ -247,7 +250,7 @@ open_counter(const char *path)
 	*slash = '\0';
 	if (mkdir(dir, 0755) == -1 && errno != EEXIST)
 		return -1;
-	return open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	return open(path, O_RDWR | O_CREAT | O_NOFOLLOW, 0644);
 }
 
 /*
@@ -295,6 +298,14 @@ fail:
 	return -1;
 }
 
+/* A variable of the environment, for devpath_derive_from. */
+static const char *
+env_get(void *ctx, const char *key)
+{
+	(void)ctx;
+	return getenv(key);
+}
+
 /* The event as KEY=VALUE lines, for --dry-run. */
 static void
 print_event(const struct uevent *ev)
@@ -310,15 +321,27 @@ int
 main(int argc, char *argv[])
 {
 	extern char		**environ;
-	/* Static: 16 KiB of events would be a lot of stack for a helper. */
-	static struct uevent	 scratch, ev;
-	char			 devpath[UEVENT_HEADER_MAX];
-	char			 modalias[MODALIAS_MAX];
+	/*
+	 * A helper's cost beyond exec is mostly page faults, so memory is
+	 * touched sparingly.  The event is static: only the bytes used are
+	 * touched, where a large stack frame would be probed page by page.
+	 * DEVPATH and MODALIAS are built in small stack buffers, in the page
+	 * the stack already has, and only a long input MODALIAS or DEVPATH
+	 * uses the static buffer.
+	 */
+	static struct {
+		struct uevent	 ev;	/* first: its used head shares a page */
+		char		 big[MODALIAS_MAX > UEVENT_HEADER_MAX ?
+				    MODALIAS_MAX : UEVENT_HEADER_MAX];
+	}			 mem;
+	struct uevent		*ev = &mem.ev;
+	char			*big = mem.big;
+	char			 small[256];
+	char			*modalias;
 	char			 num[24];
 	const char		*subsystem, *action, *kdevpath = NULL;
 	const char		*kseqnum = NULL, *seqfile, *reason;
 	uint64_t		 seq;
-	unsigned int		 i;
 	char			**e;
 	int			 a, fd, dry_run = 0, verbose = 0;
 
@@ -380,48 +403,52 @@ main(int argc, char *argv[])
 		    "environment", subsystem);
 
 	/*
-	 * First gather the variables, then derive the DEVPATH from them,
-	 * then build the event in its final order: ACTION, DEVPATH,
-	 * SUBSYSTEM, the kernel's variables, MODALIAS, SEQNUM.
+	 * The DEVPATH comes first in the message, so it is derived from the
+	 * environment before the event is built, in its final order:
+	 * ACTION, DEVPATH, SUBSYSTEM, the kernel's variables, MODALIAS,
+	 * SEQNUM.
 	 */
-	if (uevent_init(&scratch, action, "") == -1)
-		dnode_die(EXIT_FAIL, "bad ACTION \"%.40s\"", action);
-	for (e = environ; *e != NULL; e++) {
-		if (strncmp(*e, "DEVPATH=", 8) == 0)
-			kdevpath = *e + 8;
-		else if (strncmp(*e, "SEQNUM=", 7) == 0)
-			kseqnum = *e + 7;
-		if (!skipped_var(*e))
-			add_env(&scratch, *e);
-	}
+	kdevpath = getenv("DEVPATH");
+	kseqnum = getenv("SEQNUM");
 	if (kdevpath != NULL && *kdevpath != '\0') {
 		if (kdevpath[0] != '/')
 			dnode_die(EXIT_FAIL, "DEVPATH \"%.64s\" does not start "
 			    "with '/'", kdevpath);
 	} else {
-		if (devpath_derive(&scratch, subsystem, devpath,
-		    sizeof(devpath)) == 0)
-			dnode_die(EXIT_FAIL, "unable to derive a DEVPATH for "
-			    "this %s event", subsystem);
-		kdevpath = devpath;
+		kdevpath = small;
+		if (devpath_derive_from(env_get, NULL, subsystem, small,
+		    sizeof(small)) == 0) {
+			kdevpath = big;
+			if (devpath_derive_from(env_get, NULL, subsystem, big,
+			    sizeof(mem.big)) == 0)
+				dnode_die(EXIT_FAIL, "unable to derive a "
+				    "DEVPATH for this %s event", subsystem);
+		}
 	}
-	if (uevent_init(&ev, action, kdevpath) == -1)
-		dnode_die(EXIT_FAIL, "DEVPATH too long");
-	if (uevent_set(&ev, "SUBSYSTEM", subsystem) == -1)
+	if (uevent_init(ev, action, kdevpath) == -1)
+		dnode_die(EXIT_FAIL, "bad ACTION \"%.40s\" or DEVPATH too long",
+		    action);
+	if (uevent_set(ev, "SUBSYSTEM", subsystem) == -1)
 		dnode_die(EXIT_FAIL, "unable to add SUBSYSTEM");
-	/* Skip scratch's ACTION: ev has its own. */
-	for (i = 1; i < scratch.nvars; i++)
-		add_env(&ev, uevent_var(&scratch, i));
-	if (uevent_get(&ev, "MODALIAS") == NULL) {
-		if (modalias_synthesize(&ev, subsystem, modalias,
-		    sizeof(modalias), &reason) > 0) {
-			if (uevent_set(&ev, "MODALIAS", modalias) == -1)
+	for (e = environ; *e != NULL; e++)
+		if (!skipped_var(*e))
+			add_env(ev, *e);
+	if (uevent_get(ev, "MODALIAS") == NULL) {
+		modalias = small;
+		if (modalias_synthesize(ev, subsystem, small, sizeof(small),
+		    &reason) == 0 && strcmp(reason, MODALIAS_TOO_SMALL) == 0) {
+			modalias = big;
+			modalias_synthesize(ev, subsystem, big,
+			    sizeof(mem.big), &reason);
+		}
+		if (*modalias != '\0') {
+			if (uevent_set(ev, "MODALIAS", modalias) == -1)
 				dnode_die(EXIT_FAIL, "the environment is too "
 				    "large for one event with its MODALIAS");
 		} else
 			log_debug("no MODALIAS: %s", reason);
 	}
-	if (kseqnum != NULL && uevent_set(&ev, "SEQNUM", kseqnum) == -1) {
+	if (kseqnum != NULL && uevent_set(ev, "SEQNUM", kseqnum) == -1) {
 		if (errno == ENOSPC)
 			dnode_die(EXIT_FAIL, "the environment is too large "
 			    "for one event with its SEQNUM");
@@ -429,12 +456,19 @@ main(int argc, char *argv[])
 	}
 
 	if (dry_run) {
-		print_event(&ev);
+		print_event(ev);
 		return fflush(stdout) == EOF ? EXIT_FAIL : EXIT_OK;
 	}
 
-	/* Open the socket first: a failure then costs no SEQNUM. */
-	if ((fd = netlink_open(0, 0, NULL)) == -1)
+	/*
+	 * Open the socket first: a failure then costs no SEQNUM.  Not with
+	 * netlink_open: a sender needs neither SO_PASSCRED nor a bind, and
+	 * Linux 2.4 refuses SOCK_CLOEXEC (2.6.27).  2.4 has no
+	 * NETLINK_KOBJECT_UEVENT either, but lets processes multicast to
+	 * each other on any netlink protocol number, which is how the
+	 * daemon hears us there.
+	 */
+	if ((fd = socket(AF_NETLINK, SOCK_DGRAM, NETLINK_KOBJECT_UEVENT)) == -1)
 		dnode_die(EXIT_SYSCALL, "unable to open the uevent socket: %s",
 		    strerror(errno));
 	if (kseqnum == NULL) {
@@ -450,12 +484,12 @@ main(int argc, char *argv[])
 		else {
 			snprintf(num, sizeof(num), "%llu",
 			    (unsigned long long)seq);
-			if (uevent_set(&ev, "SEQNUM", num) == -1)
+			if (uevent_set(ev, "SEQNUM", num) == -1)
 				dnode_die(EXIT_FAIL, "the environment is too "
 				    "large for one event with its SEQNUM");
 		}
 	}
-	if (netlink_send(fd, &ev) == -1)
+	if (netlink_send(fd, ev) == -1)
 		dnode_die(EXIT_SYSCALL, "unable to send the %s event: %s",
 		    subsystem, strerror(errno));
 	return EXIT_OK;

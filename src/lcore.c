@@ -57,6 +57,7 @@ struct idfile {
 	ino_t		 ino;
 	off_t		 size;
 	struct timespec	 mtime;
+	time_t		 checked;	/* CLOCK_MONOTONIC_COARSE seconds */
 	int		 loaded;
 };
 
@@ -70,10 +71,12 @@ struct lcore {
 	int			 armed;		/* a protected call is running */
 	int			 expired;	/* its budget ran out */
 	struct timespec		 deadline;
+	const char		*what;		/* lcore_pcall's label, for the log */
 };
 
-/* Registry key of the struct lcore userdata, for the hook. */
+/* Registry keys: the struct lcore userdata (for the hook), the message handler. */
 static const char	lcore_key;
+static const char	traceback_key;
 
 static struct lcore *
 core_of(lua_State *L)
@@ -160,7 +163,6 @@ budget_hook(lua_State *L, lua_Debug *ar)
 	struct lcore	*c;
 	struct timespec	 now;
 
-	(void)ar;
 	if ((c = core_lookup(L)) == NULL || !c->armed)
 		return;
 	if (!c->expired) {
@@ -170,8 +172,15 @@ budget_hook(lua_State *L, lua_Debug *ar)
 		c->expired = 1;
 		lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
 	}
+	/* Where it was, as Lua's own errors say it: file:line. */
+	if (lua_getstack(L, 0, ar) && lua_getinfo(L, "Sl", ar) &&
+	    ar->currentline > 0)
+		lua_pushfstring(L, "%s:%d: ", ar->short_src, ar->currentline);
+	else
+		lua_pushliteral(L, "");
 	lua_pushfstring(L, "aborted: ran longer than its budget of %d ms",
 	    (int)c->budget_ms);
+	lua_concat(L, 2);
 	lua_error(L);
 }
 
@@ -199,25 +208,48 @@ budget_resume(struct lcore *c, const struct timespec *t0)
 
 /* --- the protected call ---------------------------------------------- */
 
-/* Message handler: the error, then where it came from. */
+/* A frame of hotplug2's own Lua modules or of C, as opposed to the user's scripts. */
+static int
+internal_frame(const lua_Debug *ar)
+{
+	return *ar->what == 'C' || strncmp(ar->short_src, "hotplug2/", 9) == 0;
+}
+
+/*
+ * Message handler: log the error, then where it came from, and return
+ * the message alone.  Logging here, while the call is still protected,
+ * means nothing is allocated after the error is caught, which matters
+ * when the error is that memory ran out.  When the user's files are on
+ * the stack, only their frames are shown: the runner and the actions
+ * are the same in every traceback.
+ */
 static int
 traceback(lua_State *L)
 {
+	struct lcore	*c = core_lookup(L);
 	luaL_Buffer	 b;
 	lua_Debug	 ar;
 	const char	*msg;
 	char		 line[64];
-	int		 level, n = 0;
+	int		 level, n = 0, user = 0;
 
 	msg = lua_tostring(L, 1);
 	if (msg == NULL)
 		msg = lua_pushfstring(L, "(error object is a %s value)",
 		    luaL_typename(L, 1));
+	else {
+		lua_pushvalue(L, 1);
+		msg = lua_tostring(L, -1);
+	}
+	for (level = 1; !user && lua_getstack(L, level, &ar); level++)
+		if (lua_getinfo(L, "S", &ar) != 0 && !internal_frame(&ar))
+			user = 1;
 	luaL_buffinit(L, &b);
 	luaL_addstring(&b, msg);
 	luaL_addstring(&b, "\nstack traceback:");
 	for (level = 1; lua_getstack(L, level, &ar); level++) {
-		if (lua_getinfo(L, "Sln", &ar) == 0)
+		if (lua_getinfo(L, "Sln", &ar) == 0 ||
+		    (user && internal_frame(&ar)))
 			continue;
 		if (++n > LCORE_TRACE_FRAMES) {
 			luaL_addstring(&b, "\n\t...");
@@ -245,6 +277,11 @@ traceback(lua_State *L)
 		}
 	}
 	luaL_pushresult(&b);
+	if (c != NULL && c->what != NULL)
+		log_warnx("%s: %s", c->what, lua_tostring(L, -1));
+	else
+		log_warnx("%s", lua_tostring(L, -1));
+	lua_pop(L, 1);
 	return 1;
 }
 
@@ -253,16 +290,24 @@ lcore_pcall(lua_State *L, int nargs, int nresults, const char *what)
 {
 	struct lcore	*c = core_lookup(L);
 	struct timespec	 t0, t1, saved_deadline;
-	const char	*msg, *tb;
+	const char	*saved_what = NULL;
 	int		 base, rc, saved_armed = 0, saved_expired = 0;
 
+	/*
+	 * Nothing here may allocate outside the protected call: a full
+	 * memory cap would turn that into a panic.  The handler was made
+	 * once, in luaopen_hotplug2_core.
+	 */
 	base = lua_gettop(L) - nargs;
-	lua_pushcfunction(L, traceback);
+	lua_pushlightuserdata(L, (void *)&traceback_key);
+	lua_rawget(L, LUA_REGISTRYINDEX);
 	lua_insert(L, base);
 	if (c != NULL) {
+		saved_what = c->what;
 		saved_armed = c->armed;
 		saved_expired = c->expired;
 		saved_deadline = c->deadline;
+		c->what = what;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		c->deadline = t0;
 		ts_add_ms(&c->deadline, c->budget_ms);
@@ -285,22 +330,18 @@ lcore_pcall(lua_State *L, int nargs, int nresults, const char *what)
 		c->deadline = saved_deadline;
 		c->armed = saved_armed;
 		c->expired = saved_expired;
+		c->what = saved_what;
 	}
 	lua_remove(L, base);
 	if (rc == 0)
 		return 0;
-	msg = lua_tostring(L, -1);
-	if (msg == NULL)
-		msg = "(no message)";
-	if (what != NULL)
-		log_warnx("%s: %s", what, msg);
-	else
-		log_warnx("%s", msg);
-	/* Callers get the message alone; the traceback went to the log. */
-	if ((tb = strstr(msg, "\nstack traceback:")) != NULL) {
-		lua_pushlstring(L, msg, (size_t)(tb - msg));
-		lua_remove(L, -2);
-	}
+	/* Lua runs no message handler for these: say what happened. */
+	if (rc == LUA_ERRMEM)
+		log_warnx("%s%snot enough memory: the scripts reached their "
+		    "memory cap", what ? what : "", what ? ": " : "");
+	else if (rc == LUA_ERRERR)
+		log_warnx("%s%serror while handling an error",
+		    what ? what : "", what ? ": " : "");
 	lua_gc(L, LUA_GCCOLLECT, 0);
 	return rc;
 }
@@ -663,12 +704,21 @@ idfile_clear(struct idfile *f)
 static int
 idfile_load(struct lcore *c, struct idfile *f)
 {
+	struct timespec	 now;
 	struct stat	 st;
 	char		*text;
 	size_t		 got = 0;
 	ssize_t		 n;
 	int		 fd;
 
+	/*
+	 * Every device node asks for a group: look at the file at most
+	 * once a second, not once per event.
+	 */
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+	if (f->loaded && now.tv_sec == f->checked)
+		return 0;
+	f->checked = now.tv_sec;
 	if ((fd = rootfs_open(c->rootfd, f->path, O_RDONLY, 0)) == -1) {
 		idfile_clear(f);
 		return -1;
@@ -762,10 +812,17 @@ l_load_aliases(lua_State *L)
 	const char	*path = luaL_checkstring(L, 1);
 #ifdef HOTPLUG2_HAVE_ALIAS
 	struct alias_index	*idx;
+	struct timespec		 t0;
+	int			 saved;
 
-	if ((idx = alias_load(path)) == NULL)
+	/* Indexing a large file is not the calling script's time. */
+	budget_pause(c, &t0);
+	idx = alias_load(path);
+	saved = errno;
+	budget_resume(c, &t0);
+	if (idx == NULL)
 		return luaL_error(L, "unable to load %s: %s", path,
-		    strerror(errno));
+		    strerror(saved));
 	if (c->aliases != NULL)
 		alias_free(c->aliases);
 	c->aliases = idx;
@@ -868,6 +925,78 @@ l_modalias(lua_State *L)
 	lua_pushliteral(L, "this build has no MODALIAS synthesis");
 	return 2;
 #endif
+}
+
+void
+lcore_push_event(lua_State *L, const struct uevent *ev)
+{
+	const char	*kv, *eq, *action;
+	size_t		 alen;
+	unsigned int	 i;
+	int		 have_modalias = 0;
+
+	lua_createtable(L, 0, ev->nvars + 3);
+	action = uevent_action(ev, &alen);
+	lua_pushliteral(L, "ACTION");
+	lua_pushlstring(L, action, alen);
+	lua_rawset(L, -3);
+	lua_pushliteral(L, "DEVPATH");
+	lua_pushstring(L, uevent_devpath(ev));
+	lua_rawset(L, -3);
+	for (i = 0; i < ev->nvars; i++) {
+		kv = uevent_var(ev, i);
+		if ((eq = strchr(kv, '=')) == NULL)
+			continue;
+		if (eq - kv == 8 && memcmp(kv, "MODALIAS", 8) == 0)
+			have_modalias = 1;
+		lua_pushlstring(L, kv, (size_t)(eq - kv));
+		lua_pushstring(L, eq + 1);
+		lua_rawset(L, -3);
+	}
+#ifdef HOTPLUG2_HAVE_MODALIAS
+	if (!have_modalias) {
+		char		 buf[1024];
+		const char	*reason;
+		size_t		 n;
+
+		n = modalias_synthesize(ev, NULL, buf, sizeof(buf), &reason);
+		if (n > 0) {
+			lua_pushliteral(L, "MODALIAS");
+			lua_pushlstring(L, buf, n);
+			lua_rawset(L, -3);
+		}
+	}
+#else
+	(void)have_modalias;
+#endif
+}
+
+/*
+ * core.events(recording): the events of wire-format messages back to
+ * back (hotplug2 monitor --raw), as the daemon hands them to handlers.
+ * A malformed message is an error naming its number.
+ */
+static int
+l_events(lua_State *L)
+{
+	struct uevent	*ev;
+	size_t		 len, off = 0, n;
+	const char	*rec = luaL_checklstring(L, 1, &len);
+	const char	*reason = NULL;
+	int		 i = 0;
+
+	ev = lua_newuserdata(L, sizeof(*ev));
+	lua_newtable(L);
+	while (off < len && (n = uevent_next(rec + off, len - off, 1)) > 0) {
+		if (uevent_parse(ev, rec + off, n, &reason) == -1)
+			return luaL_error(L, "message %d: %s", i + 1, reason);
+		lcore_push_event(L, ev);
+		lua_rawseti(L, -2, ++i);
+		off += n;
+	}
+	if (off < len)
+		return luaL_error(L, "message %d: incomplete", i + 1);
+	return 1;
 }
 
 /* --- commands ------------------------------------------------------------ */
@@ -1259,6 +1388,7 @@ l_gc(lua_State *L)
 static const luaL_Reg core_funcs[] = {
 	{ "chmod",		l_chmod },
 	{ "chown",		l_chown },
+	{ "events",		l_events },
 	{ "exists",		l_exists },
 	{ "firmware",		l_firmware },
 	{ "gid",		l_gid },
@@ -1304,6 +1434,9 @@ luaopen_hotplug2_core(lua_State *L)
 	/* One core per state: the latest require wins, for the hook. */
 	lua_pushlightuserdata(L, (void *)&lcore_key);
 	lua_pushvalue(L, -2);
+	lua_rawset(L, LUA_REGISTRYINDEX);
+	lua_pushlightuserdata(L, (void *)&traceback_key);
+	lua_pushcfunction(L, traceback);
 	lua_rawset(L, LUA_REGISTRYINDEX);
 	if ((c->rootfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return luaL_error(L, "unable to open /: %s", strerror(errno));

@@ -518,7 +518,7 @@ modalias_input(const struct uevent *ev, unsigned int word_bits, char *out,
 		return 0;
 	}
 	if (outlen == 0) {
-		*reason = "output buffer too small";
+		*reason = MODALIAS_TOO_SMALL;
 		return 0;
 	}
 
@@ -542,7 +542,7 @@ modalias_input(const struct uevent *ev, unsigned int word_bits, char *out,
 	}
 	if (o.full) {
 		out[0] = '\0';
-		*reason = "output buffer too small";
+		*reason = MODALIAS_TOO_SMALL;
 		return 0;
 	}
 	return o.len;
@@ -593,7 +593,7 @@ modalias_synthesize(const struct uevent *ev, const char *subsystem,
 		return 0;
 	}
 	if (outlen == 0) {
-		*reason = "output buffer too small";
+		*reason = MODALIAS_TOO_SMALL;
 		return 0;
 	}
 	if (buses[i].build(ev, &o, reason) == -1) {
@@ -602,7 +602,7 @@ modalias_synthesize(const struct uevent *ev, const char *subsystem,
 	}
 	if (o.full) {
 		out[0] = '\0';
-		*reason = "output buffer too small";
+		*reason = MODALIAS_TOO_SMALL;
 		return 0;
 	}
 	return o.len;

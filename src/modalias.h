@@ -12,6 +12,9 @@ struct uevent;
  */
 #define MODALIAS_MAX		4096
 
+/* The reason given when out is too small: callers may retry with more. */
+#define MODALIAS_TOO_SMALL	"output buffer too small"
+
 /*
  * Build the MODALIAS the kernel would have sent for ev, whose bus is
  * subsystem (NULL: ev's SUBSYSTEM).  Pure: no I/O.  Returns the length

@@ -135,17 +135,21 @@ rootfs_mknod(int rootfd, const char *path, mode_t mode, dev_t dev,
 	const char	*leaf;
 	int		 dfd, rc = -1, saved;
 
-	if ((dfd = rootfs_parent(rootfd, path, 1, &leaf)) == -1)
+	if (rootfs_check(path, NULL) == -1)
 		return -1;
-	/* Coldplug repeats: a node that is already right needs nothing. */
-	if (fstatat(dfd, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	/*
+	 * Coldplug repeats and bursts: a node that is already right needs
+	 * nothing, and one fstatat tells.  Only this look may follow a link
+	 * inside the root: it decides to write nothing, never where to write.
+	 */
+	if (fstatat(rootfd, path, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    (st.st_mode & S_IFMT) == (mode & S_IFMT) &&
 	    (st.st_mode & 07777) == (mode & 07777) && st.st_rdev == dev &&
 	    (uid == (uid_t)-1 || st.st_uid == uid) &&
-	    (gid == (gid_t)-1 || st.st_gid == gid)) {
-		close(dfd);
+	    (gid == (gid_t)-1 || st.st_gid == gid))
 		return 0;
-	}
+	if ((dfd = rootfs_parent(rootfd, path, 1, &leaf)) == -1)
+		return -1;
 	if (tmpname(tmp, sizeof(tmp), leaf) == -1)
 		goto out;
 	unlinkat(dfd, tmp, 0);
@@ -182,14 +186,15 @@ rootfs_symlink(int rootfd, const char *target, const char *path)
 		errno = EINVAL;
 		return -1;
 	}
+	if (rootfs_check(path, NULL) == -1)
+		return -1;
+	/* As in rootfs_mknod: a look that can only decide to do nothing. */
+	n = readlinkat(rootfd, path, cur, sizeof(cur) - 1);
+	if (n >= 0 && (size_t)n == strlen(target) &&
+	    memcmp(cur, target, (size_t)n) == 0)
+		return 0;
 	if ((dfd = rootfs_parent(rootfd, path, 1, &leaf)) == -1)
 		return -1;
-	n = readlinkat(dfd, leaf, cur, sizeof(cur) - 1);
-	if (n >= 0 && (size_t)n == strlen(target) &&
-	    memcmp(cur, target, (size_t)n) == 0) {
-		close(dfd);
-		return 0;
-	}
 	if (tmpname(tmp, sizeof(tmp), leaf) == -1)
 		goto out;
 	unlinkat(dfd, tmp, 0);

@@ -15,7 +15,6 @@
 
 #include "lcore.h"
 #include "log.h"
-#include "modalias.h"
 #include "script.h"
 #include "uevent.h"
 
@@ -41,8 +40,10 @@ struct script {
 	lua_State	*L;
 	size_t		 mem_used;
 	size_t		 mem_cap;
+	int		 capped;	/* our allocator is in use */
 	int		 runner;	/* registry refs */
 	int		 handle;
+	int		 handle_event;
 };
 
 static void *
@@ -71,19 +72,54 @@ script_panic(lua_State *L)
 	fatalx("lua: unprotected error: %s", lua_tostring(L, -1));
 }
 
-/* package.preload loader for a compiled-in module (upvalue: its index). */
+/*
+ * require, for the state's own modules only: hotplug2.core and the
+ * compiled-in lua/hotplug2 modules, or their sources under
+ * HOTPLUG2_LUA_PATH (a lua/ tree, to try changes without a rebuild).
+ * Lua's package library is left out: it would bring dlopen into static
+ * builds, and scripts load nothing.
+ */
 static int
-load_embedded(lua_State *L)
+script_require(lua_State *L)
 {
 	const struct script_module	*m;
-	char				 chunk[128];
+	const char			*name = luaL_checkstring(L, 1);
+	const char			*dir = getenv("HOTPLUG2_LUA_PATH");
+	char				 path[4096], *p;
+	int				 i;
 
-	m = &script_modules[lua_tointeger(L, lua_upvalueindex(1))];
-	snprintf(chunk, sizeof(chunk), "@%s", m->file);
-	if (luaL_loadbuffer(L, m->source, m->len, chunk) != 0)
-		return lua_error(L);
-	lua_pushstring(L, m->name);
+	lua_getfield(L, LUA_REGISTRYINDEX, "hotplug2.loaded");
+	lua_getfield(L, -1, name);
+	if (!lua_isnil(L, -1))
+		return 1;
+	lua_pop(L, 1);
+	if (strcmp(name, "hotplug2.core") == 0)
+		lua_pushcfunction(L, luaopen_hotplug2_core);
+	else if (dir != NULL && *dir != '\0') {
+		snprintf(path, sizeof(path), "%s/%s.lua", dir, name);
+		for (p = path + strlen(dir) + 1; *p != '\0'; p++)
+			if (*p == '.' && strcmp(p, ".lua") != 0)
+				*p = '/';
+		if (luaL_loadfile(L, path) != 0)
+			return lua_error(L);
+	} else {
+		for (i = 0, m = NULL; script_modules[i].name != NULL; i++)
+			if (strcmp(script_modules[i].name, name) == 0)
+				m = &script_modules[i];
+		if (m == NULL)
+			return luaL_error(L, "module '%s' not found", name);
+		snprintf(path, sizeof(path), "@%s", m->file);
+		if (luaL_loadbuffer(L, m->source, m->len, path) != 0)
+			return lua_error(L);
+	}
+	lua_pushstring(L, name);
 	lua_call(L, 1, 1);
+	if (lua_isnil(L, -1)) {
+		lua_pop(L, 1);
+		lua_pushboolean(L, 1);
+	}
+	lua_pushvalue(L, -1);
+	lua_setfield(L, -3, name);
 	return 1;
 }
 
@@ -96,20 +132,13 @@ open_lib(lua_State *L, lua_CFunction f, const char *name)
 }
 
 /*
- * Only the libraries scripts need: no io, os, debug (the runner keeps
- * debug to itself) or C module loading.  Everything of hotplug2 is
- * compiled in, so the state reads nothing from disk but the handler
- * files; HOTPLUG2_LUA_PATH may point at a lua/ tree to try changes to
- * the modules without a rebuild.
+ * Only the libraries scripts need: no io, os, debug or module loading
+ * from disk.
  */
 static int
 setup(lua_State *L)
 {
-	const char	*devpath;
-	int		 i;
-
 	open_lib(L, luaopen_base, "");
-	open_lib(L, luaopen_package, LUA_LOADLIBNAME);
 	open_lib(L, luaopen_table, LUA_TABLIBNAME);
 	open_lib(L, luaopen_string, LUA_STRLIBNAME);
 	open_lib(L, luaopen_math, LUA_MATHLIBNAME);
@@ -117,21 +146,10 @@ setup(lua_State *L)
 	/* Compiled traces do not run count hooks: keep to the interpreter so the budget holds. */
 	luaJIT_setmode(L, 0, LUAJIT_MODE_ENGINE | LUAJIT_MODE_OFF);
 #endif
-	lua_getglobal(L, LUA_LOADLIBNAME);
-	devpath = getenv("HOTPLUG2_LUA_PATH");
-	lua_pushstring(L, devpath != NULL ? devpath : "");
-	lua_setfield(L, -2, "path");
-	lua_pushliteral(L, "");
-	lua_setfield(L, -2, "cpath");
-	lua_getfield(L, -1, "preload");
-	lua_pushcfunction(L, luaopen_hotplug2_core);
-	lua_setfield(L, -2, "hotplug2.core");
-	for (i = 0; devpath == NULL && script_modules[i].name != NULL; i++) {
-		lua_pushinteger(L, i);
-		lua_pushcclosure(L, load_embedded, 1);
-		lua_setfield(L, -2, script_modules[i].name);
-	}
-	lua_pop(L, 2);
+	lua_newtable(L);
+	lua_setfield(L, LUA_REGISTRYINDEX, "hotplug2.loaded");
+	lua_pushcfunction(L, script_require);
+	lua_setglobal(L, "require");
 	/* The core registers itself for the budget hook. */
 	lua_getglobal(L, "require");
 	lua_pushliteral(L, "hotplug2.core");
@@ -145,6 +163,8 @@ static const char strict_lua[] =
     "function mt.__index(_, k) error(\"unknown global '\" .. tostring(k) .. \"'\", 2) end\n"
     "function mt.__newindex(_, k) error(\"assignment to global '\" .. tostring(k) .. \"'\", 2) end\n"
     "setmetatable(_G, mt)\n";
+
+static int	handle_event(lua_State *);
 
 static void
 setfield_str(lua_State *L, const char *k, const char *v)
@@ -171,8 +191,10 @@ script_load(const struct script_options *opts, int *nerrors)
 		return NULL;
 	}
 	s->mem_cap = opts->mem_cap ? opts->mem_cap : SCRIPT_MEM_CAP;
-	s->runner = s->handle = LUA_NOREF;
+	s->runner = s->handle = s->handle_event = LUA_NOREF;
+	s->capped = 1;
 	if ((L = lua_newstate(script_alloc, s)) == NULL) {
+		s->capped = 0;
 		/* LuaJIT on x86-64 without GC64 insists on its own allocator. */
 		if ((L = luaL_newstate()) == NULL) {
 			log_warnx("unable to create a Lua state");
@@ -224,9 +246,9 @@ script_load(const struct script_options *opts, int *nerrors)
 	s->handle = luaL_ref(L, LUA_REGISTRYINDEX);
 	s->runner = luaL_ref(L, LUA_REGISTRYINDEX);
 	lua_pop(L, 1);
+	lua_pushcfunction(L, handle_event);
+	s->handle_event = luaL_ref(L, LUA_REGISTRYINDEX);
 	/* Modules are loaded: nothing may be added to the state's globals now. */
-	lua_pushnil(L);
-	lua_setglobal(L, "debug");
 	if (luaL_loadbuffer(L, strict_lua, sizeof(strict_lua) - 1,
 	    "=strict") != 0 || lcore_pcall(L, 0, 0, "strict") != 0)
 		lua_pop(L, 1);
@@ -247,53 +269,31 @@ script_free(struct script *s)
 	free(s);
 }
 
-/*
- * The event as a table: every variable, plus ACTION and DEVPATH from
- * the header when the variables lack them, plus a synthesized MODALIAS
- * when the kernel sent none and the bus variables allow one.
- */
-static void
-push_event(lua_State *L, const struct uevent *ev)
+size_t
+script_memory(const struct script *s)
 {
-	const char	*kv, *eq, *action;
-	size_t		 alen;
-	unsigned int	 i;
-	int		 have_modalias = 0;
+	if (s->capped)
+		return s->mem_used;
+	return (size_t)lua_gc(s->L, LUA_GCCOUNT, 0) * 1024 +
+	    (size_t)lua_gc(s->L, LUA_GCCOUNTB, 0);
+}
 
-	lua_createtable(L, 0, ev->nvars + 3);
-	action = uevent_action(ev, &alen);
-	lua_pushliteral(L, "ACTION");
-	lua_pushlstring(L, action, alen);
-	lua_rawset(L, -3);
-	lua_pushliteral(L, "DEVPATH");
-	lua_pushstring(L, uevent_devpath(ev));
-	lua_rawset(L, -3);
-	for (i = 0; i < ev->nvars; i++) {
-		kv = uevent_var(ev, i);
-		if ((eq = strchr(kv, '=')) == NULL)
-			continue;
-		if (eq - kv == 8 && memcmp(kv, "MODALIAS", 8) == 0)
-			have_modalias = 1;
-		lua_pushlstring(L, kv, (size_t)(eq - kv));
-		lua_pushstring(L, eq + 1);
-		lua_rawset(L, -3);
-	}
-#ifdef HOTPLUG2_HAVE_MODALIAS
-	if (!have_modalias) {
-		char		 buf[1024];
-		const char	*reason;
-		size_t		 n;
+/*
+ * Inside the protected call: build the event (this allocates, and may
+ * find the memory cap) and hand it to runner:handle.  Upvalues: none;
+ * arguments: the struct script and the struct uevent, as light userdata.
+ */
+static int
+handle_event(lua_State *L)
+{
+	struct script		*s = lua_touserdata(L, 1);
+	const struct uevent	*ev = lua_touserdata(L, 2);
 
-		n = modalias_synthesize(ev, NULL, buf, sizeof(buf), &reason);
-		if (n > 0) {
-			lua_pushliteral(L, "MODALIAS");
-			lua_pushlstring(L, buf, n);
-			lua_rawset(L, -3);
-		}
-	}
-#else
-	(void)have_modalias;
-#endif
+	lua_rawgeti(L, LUA_REGISTRYINDEX, s->handle);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, s->runner);
+	lcore_push_event(L, ev);
+	lua_call(L, 2, 1);
+	return 1;
 }
 
 int
@@ -302,9 +302,10 @@ script_handle(struct script *s, const struct uevent *ev)
 	lua_State	*L = s->L;
 	int		 top = lua_gettop(L), failed;
 
-	lua_rawgeti(L, LUA_REGISTRYINDEX, s->handle);
-	lua_rawgeti(L, LUA_REGISTRYINDEX, s->runner);
-	push_event(L, ev);
+	/* Nothing pushed here allocates: see lcore_pcall. */
+	lua_rawgeti(L, LUA_REGISTRYINDEX, s->handle_event);
+	lua_pushlightuserdata(L, s);
+	lua_pushlightuserdata(L, (void *)ev);
 	if (lcore_pcall(L, 2, 1, "event") != 0)
 		failed = 1;
 	else

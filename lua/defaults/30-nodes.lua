@@ -3,7 +3,8 @@
 -- A policy is { mode, group }; the first that applies wins:
 --   1. by_name, the exact DEVNAME;
 --   2. by_subsystem[SUBSYSTEM]: its patterns in order, then its default;
---   3. otherwise root only (0600).
+--   3. the mode the kernel suggests in DEVMODE (kmsg 0644), group root;
+--   4. otherwise root only (0600).
 
 -- Everyone may use these.
 local by_name = {
@@ -29,7 +30,7 @@ local by_subsystem = {
 	sound = { default = { "0660", "audio" } },
 	input = { default = { "0660", "input" } },
 	video4linux = { default = { "0660", "video" } },
-	drm = { { "^render", "0666", "render" }, default = { "0660", "video" } },
+	drm = { { "^dri/render", "0666", "render" }, default = { "0660", "video" } },
 	usb = { default = { "0664" } },	-- bus/usb/BBB/DDD, for libusb
 	printer = { default = { "0660", "lp" } },
 	scsi_generic = { default = { "0660", "disk" } },
@@ -49,6 +50,7 @@ local function policy(ev)
 		end
 		if sub.default then return sub.default end
 	end
+	if ev.DEVMODE then return { ev.DEVMODE } end
 	return ROOT_ONLY
 end
 

@@ -42,6 +42,11 @@ local function dev_path(name, what)
 	if name:sub(1, 1) == "/" then
 		return nil, ("refusing %s %q: absolute path"):format(what, name)
 	end
+	-- Most names have no dot and no empty component: no need to split them.
+	if not name:find(".", 1, true) and not name:find("//", 1, true)
+		and name:sub(-1) ~= "/" then
+		return "dev/" .. name
+	end
 	for comp in (name .. "/"):gmatch("([^/]*)/") do
 		if comp == ".." or comp == "." or comp == "" then
 			return nil, ("refusing %s %q: %q component"):format(what, name, comp)

@@ -33,23 +33,23 @@ for p in $pids; do
 done
 [ ! -s "$SCRATCH/failed" ] || { cat "$SCRATCH/failed" >&2; fail "helpers failed"; }
 
-count() { events | grep -c '^DNODE_TEST=concurrent$' || true; }
+count() { tagged concurrent SEQNUM | wc -l; }
 wait_for 5 sh -c "[ \$(tr '\0' '\n' <'$SCRATCH/out' | grep -c '^DNODE_TEST=concurrent\$') -ge $N ]" ||
 	fail "only $(count) of $N events arrived"
 stop_monitor
 
 # Every helper's event arrived once.
-events | sed -n 's/^DNODE_N=//p' | sort -n >"$SCRATCH/ns"
+tagged concurrent DNODE_N | sort -n >"$SCRATCH/ns"
 seq 0 $((N - 1)) | cmp -s - "$SCRATCH/ns" ||
-	fail "lost or duplicated events: $(sort -n "$SCRATCH/ns" | uniq -d | head)"
+	fail "lost or duplicated events: $(uniq -d "$SCRATCH/ns" | head)"
 # Their SEQNUMs are exactly 1..N: unique, and no gap.
-events | sed -n 's/^SEQNUM=//p' | sort -n >"$SCRATCH/seqs"
+tagged concurrent SEQNUM | sort -n >"$SCRATCH/seqs"
 seq 1 $N | cmp -s - "$SCRATCH/seqs" || {
 	echo "duplicates: $(uniq -d "$SCRATCH/seqs" | head)" >&2
 	fail "SEQNUMs are not 1..$N"
 }
 [ "$(cat "$HOTPLUG2_SEQNUM_FILE")" = $N ] || fail "the counter is not at $N"
 # How far from SEQNUM order they arrived: the daemon reorders within a window.
-inversions=$(events | sed -n 's/^SEQNUM=//p' | awk '
+inversions=$(tagged concurrent SEQNUM | awk '
 	{ if ($1 < max) n++; else max = $1 } END { print n + 0 }')
 echo "ok: $N concurrent helpers, $N events, SEQNUMs 1..$N; $inversions arrived after a higher SEQNUM"

@@ -42,7 +42,21 @@ env -i $KERNEL_ENV HOTPLUG2_SEQNUM_FILE="$HOTPLUG2_SEQNUM_FILE" \
     DNODE_TEST=old PCI_CLASS=68000 PCI_ID=8086/7113 PCI_SUBSYS_ID=0/0 \
     PCI_SLOT_NAME=00:07.3 "$DNODE" pci add || fail "the old form failed"
 
-wait_for 5 sh -c "tr '\0' '\n' <'$SCRATCH/out' | grep -qx DNODE_TEST=old" ||
+# A counter whose lock someone holds: the helper gives up waiting after 2
+# seconds, says so, and still delivers the event, without a SEQNUM.
+flock --no-fork "$HOTPLUG2_SEQNUM_FILE" sleep 10 >/dev/null 2>&1 &
+holder=$!
+wait_for 5 sh -c "! flock -n '$HOTPLUG2_SEQNUM_FILE' true" ||
+	fail "could not take the counter's lock"
+env -i $KERNEL_ENV HOTPLUG2_SEQNUM_FILE="$HOTPLUG2_SEQNUM_FILE" \
+    DNODE_TEST=locked ACTION=register INTERFACE=eth2 "$DNODE" net \
+    2>"$SCRATCH/locked.err" || fail "the helper failed on a held lock"
+kill "$holder"; wait "$holder" 2>/dev/null || true
+grep -q "its lock is held too long; sending the event without one" \
+    "$SCRATCH/locked.err" || { cat "$SCRATCH/locked.err" >&2;
+	fail "no warning about the held lock"; }
+
+wait_for 5 sh -c "tr '\0' '\n' <'$SCRATCH/out' | grep -qx DNODE_TEST=locked" ||
 	{ events >&2; fail "the events did not all arrive"; }
 stop_monitor
 
@@ -84,6 +98,26 @@ expect old "ACTION=add"
 expect old "MODALIAS=pci:v00008086d00007113sv00000000sd00000000bc06sc80i00"
 expect old "SEQNUM=7"
 
+# Long values take the helper's slow path (its small buffers do not fit).
+keys=ffffffffffffffff; i=1
+while [ $i -lt 12 ]; do keys="$keys ffffffffffffffff"; i=$((i + 1)); done
+env -i ACTION=add PRODUCT=11/1/1/ab54 EV=120013 KEY="$keys" \
+    "$DNODE" -n input >"$SCRATCH/input" || fail "dnode -n input failed"
+modalias=$(sed -n 's/^MODALIAS=//p' "$SCRATCH/input")
+case $modalias in
+input:b0011v0001p0001eAB54-e0,1,4,11,14,k71,72,*,2FD,2FE,ramlsfw) ;;
+*) fail "long input MODALIAS: $modalias" ;;
+esac
+[ ${#modalias} -gt 2500 ] || fail "input MODALIAS only ${#modalias} long"
+long=$(printf '%300s' '' | tr ' ' x)
+env -i ACTION=register INTERFACE="$long" "$DNODE" -n net >"$SCRATCH/net" ||
+	fail "dnode -n net with a long name failed"
+grep -qx "DEVPATH=/class/net/$long" "$SCRATCH/net" ||
+	fail "long interface name: $(grep DEVPATH "$SCRATCH/net")"
+
+expect locked "register@/class/net/eth2"
+absent locked "^SEQNUM="
+
 for tag in pci usb hub ieee1394 net usb-remove kernel26 old; do
 	absent "$tag" "^HOME="
 	absent "$tag" "^PATH="
@@ -93,4 +127,4 @@ for tag in pci usb hub ieee1394 net usb-remove kernel26 old; do
 done
 [ "$(cat "$HOTPLUG2_SEQNUM_FILE")" = 7 ] ||
 	fail "the counter reads $(cat "$HOTPLUG2_SEQNUM_FILE"), not 7"
-echo "ok: 8 forged events arrived with their DEVPATH, MODALIAS and SEQNUM"
+echo "ok: 8 forged events arrived with their DEVPATH, MODALIAS and SEQNUM; one more, sent without SEQNUM when the counter stayed locked"

@@ -47,3 +47,13 @@ absent() {
 		fail "event $1 has a line matching $2"
 	fi
 }
+
+# tagged TAG KEY: KEY's value in each event tagged TAG, one a line, in arrival order.
+tagged() {
+	events | awk -v tag="DNODE_TEST=$1" -v key="$2=" '
+		function flush() { if (found && val != "") print val }
+		/^[A-Za-z0-9_-]+@/ { flush(); found = 0; val = ""; next }
+		$0 == tag { found = 1 }
+		index($0, key) == 1 { val = substr($0, length(key) + 1) }
+		END { flush() }'
+}

@@ -78,3 +78,20 @@ if [ -f "$SOURCE_DIR/src/alias.c" ]; then
 else
 	echo "no alias matcher in this tree: module requests not checked"
 fi
+
+# A dry run prints the same actions through the same code and changes nothing.
+DRY=$SCRATCH/dry
+mkdir -p "$DRY/etc"
+calls=$(cat "$SCRATCH/modprobe.log" 2>/dev/null | wc -l)
+cp "$ROOT/etc/group" "$DRY/etc/group"
+"$BUILD_DIR/script_replay" --dry-run --root "$DRY" --config-dir "$SOURCE_DIR/lua/defaults" \
+	--alias-file "$SCRATCH/modules.alias" --modprobe "$SCRATCH/modprobe" \
+	>"$SCRATCH/dry.out" 2>"$SCRATCH/dry.err" || fail "dry run failed: $(cat "$SCRATCH/dry.err")"
+grep -qx "add /devices/virtual/mem/null: mknod /dev/null c 1:3 0666 root:root" "$SCRATCH/dry.out" ||
+	fail "no mknod line for /dev/null in the dry run: $(head "$SCRATCH/dry.out")"
+[ "$(grep -c ': mknod ' "$SCRATCH/dry.out")" -eq "$total" ] ||
+	fail "the dry run printed $(grep -c ': mknod ' "$SCRATCH/dry.out") mknod lines, want $total"
+[ "$(ls -A "$DRY")" = etc ] || fail "the dry run changed the root: $(ls -A "$DRY")"
+[ "$(cat "$SCRATCH/modprobe.log" 2>/dev/null | wc -l)" -eq "$calls" ] ||
+	fail "the dry run ran modprobe"
+echo "the dry run printed $total mknod lines and changed nothing"

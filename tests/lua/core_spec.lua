@@ -174,7 +174,43 @@ describe("hotplug2.core", function()
 		assert.has_error(function() core.firmware("/devices/../../etc", "lib/firmware/fw.bin") end)
 	end)
 
+	it("turns a wire-format recording into the events handlers get", function()
+		local rec = "add@/devices/virtual/mem/null\0ACTION=add\0DEVPATH=/devices/virtual/mem/null\0"
+			.. "SUBSYSTEM=mem\0MAJOR=1\0MINOR=3\0DEVNAME=null\0DEVMODE=0666\0SEQNUM=815\0"
+			-- 2.4, through dnode: no DEVPATH in the header, no MODALIAS.
+			.. "add@\0ACTION=add\0SUBSYSTEM=pci\0PCI_CLASS=C0300\0PCI_ID=8086:2934\0"
+			.. "PCI_SUBSYS_ID=17AA:20F0\0SEQNUM=0\0"
+		local evs = core.events(rec)
+		assert.are.equal(2, #evs)
+		assert.are.same({ ACTION = "add", DEVPATH = "/devices/virtual/mem/null", SUBSYSTEM = "mem",
+			MAJOR = "1", MINOR = "3", DEVNAME = "null", DEVMODE = "0666", SEQNUM = "815" }, evs[1])
+		assert.are.equal("", evs[2].DEVPATH)
+		assert.are.equal("pci:v00008086d00002934sv000017AAsd000020F0bc0Csc03i00", evs[2].MODALIAS)
+		assert.are.same({}, core.events(""))
+		local ok, err = pcall(core.events, rec .. "garbage\0")
+		assert.is_false(ok)
+		assert.truthy(err:find("message 2: variable without", 1, true), err)
+	end)
+
 	it("finds no modules without an alias index", function()
 		assert.are.same({}, core.modules("pci:v00008086d00001237sv*"))
+	end)
+
+	it("resolves MODALIAS with the real matcher from a modules.alias file", function()
+		write(root .. "/modules.alias", table.concat({
+			"# Aliases extracted from modules themselves.",
+			"alias pci:v00008086d00007113sv*sd*bc*sc*i* i2c_piix4",
+			"alias pci:v*d*sv*sd*bc06sc80i* generic_bridge",
+			"alias usb:v046Dp0A44d*dc*dsc*dp*ic01isc01ip*in* snd_usb_audio",
+			"",
+		}, "\n"))
+		core.load_aliases(root .. "/modules.alias")
+		local found = core.modules("pci:v00008086d00007113sv00000000sd00000000bc06sc80i00")
+		table.sort(found)
+		assert.are.same({ "generic_bridge", "i2c_piix4" }, found)
+		assert.are.same({ "snd_usb_audio" },
+			core.modules("usb:v046Dp0A44d0100dc00dsc00dp00ic01isc01ip00in00"))
+		assert.are.same({}, core.modules("acpi:PNP0A03:"))
+		assert.has_error(function() core.load_aliases(root .. "/nonexistent") end)
 	end)
 end)

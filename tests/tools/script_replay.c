@@ -191,9 +191,11 @@ main(int argc, char *argv[])
 	cpu = elapsed(CLOCK_PROCESS_CPUTIME_ID, &c0);
 	if (bench)
 		printf("%zu events (%zu devices x %ld) in %.3f s: %.0f events/s, "
-		    "%.2f us CPU per event, VmHWM %ld kB, %d failed handlers\n",
+		    "%.2f us CPU per event, Lua memory %zu kB, VmHWM %ld kB, "
+		    "%d failed handlers\n",
 		    total, events.n, repeat, wall, (double)total / wall,
-		    cpu * 1e6 / (double)total, vm_hwm_kb(), failed);
+		    cpu * 1e6 / (double)total, script_memory(s) / 1024,
+		    vm_hwm_kb(), failed);
 	script_free(s);
 	free(events.ev);
 	return failed > 0 ? EXIT_FAIL : EXIT_OK;

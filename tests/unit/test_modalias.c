@@ -525,7 +525,9 @@ test_laptop_fixture(void **state)
 			if (sscanf(strrchr(devpath, '/'), "/%*[^:]:%*u.%u",
 			    &intf) != 1)
 				fail_msg("%s: no interface number", devpath);
-			snprintf(want, sizeof(want), "%sin%02X", kernel, intf);
+			if (snprintf(want, sizeof(want), "%sin%02X", kernel,
+			    intf) >= (int)sizeof(want))
+				fail_msg("%s: MODALIAS too long", devpath);
 			if (strcmp(out, want) != 0)
 				fail_msg("%s:\n want %s\n ours %s", devpath,
 				    want, out);
