@@ -10,10 +10,13 @@ struct queue;
 /*
  * The queue holds at most cap events, one fixed-size slot (a struct
  * uevent, about 8.3 KiB) each.  The slots are allocated once and only
- * touched when used, so memory follows the deepest backlog and never
- * grows past cap slots, whatever the storm.
+ * touched when used (a page or two per slot), so memory follows the
+ * deepest backlog and stays under about 2 MiB whatever the storm.  A
+ * deeper queue would buy nothing: when the scripts are slower than the
+ * kernel, the daemon leaves the backlog in the socket's buffer (16 MiB
+ * of kernel memory) instead.
  */
-#define QUEUE_CAP_DEFAULT	1024
+#define QUEUE_CAP_DEFAULT	256
 
 /*
  * An event that arrives with a SEQNUM past the next expected one waits

@@ -27,19 +27,24 @@ CGROOT=/sys/fs/cgroup/cpuacct
 [ -f $CGROOT/cpuacct.usage ] || { echo "no cgroup v1 cpuacct" >&2; exit 1; }
 
 W=$(mktemp -d /tmp/hp2bench.XXXXXX)
-CG=$CGROOT/hp2bench.$$
+CG=""
+RUN=0
 SENTINEL=/sys/class/mem/full/uevent
 PID=""
 cleanup() {
 	[ -n "$PID" ] && kill "$PID" 2>/dev/null || true
 	sleep 0.2
-	rmdir "$CG" 2>/dev/null || true
+	rmdir "$CGROOT"/hp2bench.$$.* 2>/dev/null || true
+	umount "$W/root" 2>/dev/null || true
 	rm -rf "$W"
 }
 trap cleanup EXIT
 
+# A fresh cgroup per run: the last one may still hold an exiting process.
 cg_new() {
-	rmdir "$CG" 2>/dev/null || true
+	[ -n "$CG" ] && rmdir "$CG" 2>/dev/null || true
+	RUN=$((RUN + 1))
+	CG=$CGROOT/hp2bench.$$.$RUN
 	mkdir "$CG"
 }
 hwm() {
@@ -59,7 +64,10 @@ row() {
 }
 
 # The policy every daemon gets: the nodes of lua/defaults/30-nodes.lua.
-mkdir -p "$W/etc" "$W/root/etc" "$W/one"
+# hotplug2's --root is a tmpfs, as mdev's /dev is.
+mkdir -p "$W/etc" "$W/root" "$W/one"
+mount -t tmpfs -o mode=755 tmpfs "$W/root"
+mkdir -p "$W/root/etc"
 # mdev reads /etc/mdev.conf: a copy of /etc with ours goes over /etc in
 # its namespace (a copy, since /etc holds what the tools there need).
 cp -a /etc/. "$W/etc/"
