@@ -284,7 +284,7 @@ overflow(struct hp2d *d, struct uevent *ev)
  * and recovered by a coldplug afterwards.
  */
 static void
-read_netlink(struct hp2d *d, uint64_t now)
+read_netlink(struct hp2d *d, uint64_t now, int may_overflow)
 {
 	static struct uevent	 spare;
 	struct uevent		*ev;
@@ -293,7 +293,7 @@ read_netlink(struct hp2d *d, uint64_t now)
 	for (i = 0; i < DAEMON_READ_BATCH; i++) {
 		ev = queue_slot(d->q);
 		if (ev == NULL) {
-			if (!d->blocked)
+			if (!d->blocked || !may_overflow)
 				return;
 			ev = &spare;
 		}
@@ -316,6 +316,23 @@ read_netlink(struct hp2d *d, uint64_t now)
 			}
 		}
 	}
+}
+
+/*
+ * spawn_sync's hook: a script waits for a command; keep the socket
+ * drained into the queue meanwhile.  Nothing is handed to the scripts
+ * from here (they are in the middle of a call), so a full queue just
+ * stops the reading.
+ */
+static int
+sync_read(void *arg)
+{
+	struct hp2d	*d = arg;
+
+	if (d->nlfd == -1 || d->stopping)
+		return 0;
+	read_netlink(d, spawn_now_ms(), 0);
+	return !queue_full(d->q);
 }
 
 /* Read wire-format events from the replay input; stops when the queue is full. */
@@ -442,7 +459,7 @@ loop(struct hp2d *d)
 		now = spawn_now_ms();
 		if (!d->stopping) {
 			if (d->nlfd != -1)
-				read_netlink(d, now);
+				read_netlink(d, now, 1);
 			else if (d->replay_fd != -1 && !d->input_eof)
 				read_replay(d, now);
 		}
@@ -688,6 +705,8 @@ daemon_main(int argc, char *argv[])
 		detach();
 	if ((d.sigfd = sig_init()) == -1)
 		fatal("unable to set up the signal handlers");
+	if (d.nlfd != -1)
+		spawn_sync_hook(d.nlfd, sync_read, &d);
 
 	if (coldplug) {
 		find_coldplug(d.coldplug_prog, sizeof(d.coldplug_prog));

@@ -48,6 +48,9 @@ static struct job	*fifo_head, *fifo_tail;
 static unsigned int	 nrunning, npending;
 static unsigned int	 max_children = SPAWN_MAX_CHILDREN_DEFAULT;
 static unsigned int	 child_timeout_ms = SPAWN_TIMEOUT_DEFAULT_MS;
+static int		 hook_fd = -1;
+static int		(*hook_fn)(void *);
+static void		*hook_arg;
 
 uint64_t
 spawn_now_ms(void)
@@ -56,6 +59,14 @@ spawn_now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+void
+spawn_sync_hook(int fd, int (*fn)(void *), void *arg)
+{
+	hook_fd = fn != NULL ? fd : -1;
+	hook_fn = fn;
+	hook_arg = arg;
 }
 
 void
@@ -548,12 +559,12 @@ spawn_sync(char *const argv[], char *const envp[], unsigned int timeout_ms,
     int *status)
 {
 	char		 cmd[SPAWN_CMDLINE_MAX], out[SPAWN_LINE_MAX];
-	struct pollfd	 pfd;
-	struct timespec	 tick = { 0, 1000000 };
+	struct pollfd	 pfd[2];
 	uint64_t	 start, deadline, now;
 	size_t		 outlen = 0;
+	nfds_t		 n;
 	pid_t		 pid, r;
-	int		 fd, st, killed = 0;
+	int		 fd, st, killed = 0, wait_ms, watch = hook_fd != -1;
 
 	if (argv == NULL || argv[0] == NULL) {
 		errno = EINVAL;
@@ -582,19 +593,28 @@ spawn_sync(char *const argv[], char *const envp[], unsigned int timeout_ms,
 			killed = 1;
 			continue;
 		}
+		/*
+		 * Sleep on the output and the hook's fd.  SIGCHLD interrupts
+		 * the wait, but may come just before it: never sleep long.
+		 */
+		n = 0;
 		if (fd != -1) {
-			/* Sleep on the output; SIGCHLD interrupts the wait. */
-			pfd.fd = fd;
-			pfd.events = POLLIN;
-			/*
-			 * SIGCHLD interrupts the wait, but may come just
-			 * before it: never sleep long.
-			 */
-			if (poll(&pfd, 1, killed || deadline - now > 50 ? 50 :
-			    (int)(deadline - now)) > 0)
-				drain_output(&fd, out, &outlen, cmd, pid);
-		} else
-			nanosleep(&tick, NULL);
+			pfd[n].fd = fd;
+			pfd[n++].events = POLLIN;
+		}
+		if (watch) {
+			pfd[n].fd = hook_fd;
+			pfd[n++].events = POLLIN;
+		}
+		wait_ms = fd == -1 ? 1 : 50;
+		if (!killed && deadline - now < (uint64_t)wait_ms)
+			wait_ms = (int)(deadline - now);
+		if (poll(pfd, n, wait_ms) <= 0)
+			continue;
+		if (fd != -1 && pfd[0].revents != 0)
+			drain_output(&fd, out, &outlen, cmd, pid);
+		if (watch && pfd[n - 1].revents != 0)
+			watch = hook_fn(hook_arg);
 	}
 	if (fd != -1) {
 		drain_output(&fd, out, &outlen, cmd, pid);

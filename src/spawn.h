@@ -82,6 +82,14 @@ void	spawn_kill_all(void);
  */
 pid_t	spawn_helper(char *const argv[]);
 
+/*
+ * While spawn_sync waits for a command, fd is polled as well and fn(arg)
+ * called whenever it is readable: the daemon keeps draining netlink into
+ * its queue while a script waits.  When fn returns 0 (its queue is
+ * full), fd is left alone until the command ends.  fn NULL removes it.
+ */
+void	spawn_sync_hook(int fd, int (*fn)(void *), void *arg);
+
 /* The monotonic clock in milliseconds, as the loop and the queue use it. */
 uint64_t	spawn_now_ms(void);
 

@@ -64,3 +64,26 @@ wait "$DAEMON_PID" || rc=$?
 DAEMON_PID=""
 [ "$rc" = 0 ] || fail "exit status $rc after SIGUSR1"
 log_has "persistence off" || fail "SIGUSR1 not logged"
+
+# While a script waits for a synchronous command, the socket is still
+# drained (into the queue): its receive memory is back to 0 before the
+# command ends.
+cat >"$SCRATCH/conf/record.conf" <<EOC
+log $SCRATCH/sync-events
+sync /mem/kmsg sleep 2.5
+EOC
+start_daemon --root "$SCRATCH/root" -c "$SCRATCH/conf"
+kick /sys/class/mem/kmsg change
+wait_for 10 pgrep -f "^sleep 2.5\$" >/dev/null || fail "sync command not started"
+"$BURST" -n 100 /sys/class/mem/null/uevent >/dev/null
+port=$(netlink_port_of "$DAEMON_PID")
+[ -n "$port" ] || fail "no netlink socket found for the daemon"
+rmem() {
+	awk -v p="$port" '$2 == 15 && $3 == p { print $5 }' /proc/net/netlink
+}
+wait_for 2 sh -c "[ \"\$(awk -v p=$port '\$2 == 15 && \$3 == p { print \$5 }' \
+    /proc/net/netlink)\" = 0 ]" || fail "socket not drained during a sync command: $(rmem)"
+pgrep -f "^sleep 2.5\$" >/dev/null || fail "the command ended before the check"
+wait_for 10 sh -c "[ \$(grep -c null '$SCRATCH/sync-events' 2>/dev/null) \
+    -ge 100 ]" || fail "queued events not handled after the command"
+stop_daemon
