@@ -49,6 +49,7 @@ struct hp2d {
 	int			 input_eof;	/* replay ended */
 	char			*rbuf;
 	size_t			 rlen;
+	size_t			 rbase;		/* file offset of rbuf[0] */
 
 	/* Coldplug and resynchronization. */
 	char			 coldplug_prog[PATH_MAX];
@@ -357,6 +358,7 @@ read_replay(struct hp2d *d, uint64_t now)
 			}
 			memmove(d->rbuf, d->rbuf + off, d->rlen - off);
 			d->rlen -= off;
+			d->rbase += off;
 			off = 0;
 			if (d->rlen == REPLAY_BUF) {
 				log_warnx("replay: an event longer than %d "
@@ -386,11 +388,12 @@ read_replay(struct hp2d *d, uint64_t now)
 			queue_push(d->q, now);
 		else if (n > 0)
 			log_warnx("replay: skipping a bad event at byte %zu: %s",
-			    off, why);
+			    d->rbase + off, why);
 		off += n;
 	}
 	memmove(d->rbuf, d->rbuf + off, d->rlen - off);
 	d->rlen -= off;
+	d->rbase += off;
 }
 
 /* Hand queued events to the scripts, a batch at a time; returns the wake time. */

@@ -27,7 +27,13 @@ printf '%s\n' "10 add /devices/virtual/mem/null" \
     "14 remove /devices/virtual/mem/null" >"$SCRATCH/want"
 cmp -s "$SCRATCH/want" "$SCRATCH/events" ||
 	fail "replay order: $(cat "$SCRATCH/events")"
-grep -q "skipping a bad event" "$SCRATCH/err" || fail "bad event not reported"
+# The bad event starts after four good ones.
+off=$({ ev add /devices/virtual/mem/null 10
+	ev add /devices/virtual/mem/zero 11
+	ev change /devices/virtual/mem/zero 13
+	ev change /devices/virtual/mem/null 12; } | wc -c)
+grep -q "skipping a bad event at byte $off:" "$SCRATCH/err" ||
+	fail "bad event not reported at byte $off: $(cat "$SCRATCH/err")"
 
 # From stdin.
 : >"$SCRATCH/events"
