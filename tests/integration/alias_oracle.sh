@@ -21,7 +21,7 @@
 # of modules.alias, nothing else.
 . "$SOURCE_DIR/tests/integration/lib.sh"
 
-for tool in apt-get apt-cache dpkg-deb depmod modprobe awk xargs; do
+for tool in apt-get apt-cache dpkg-deb depmod modprobe awk xargs xz; do
 	command -v "$tool" >/dev/null 2>&1 || skip "$tool not installed"
 done
 
