@@ -26,8 +26,9 @@
  * follows itself; an edge label may hold '?' anywhere but '*' only as its
  * first byte.  Whatever follows the key (the "tail", beginning with the
  * key's last '*' if it had one) is checked with fnmatch at the node where
- * the key ends.  So fnmatch runs only on the few patterns with brackets
- * that the trie walk has already narrowed down.
+ * the key ends.  A subtree that only one key would use is not built: the
+ * rest of that key goes to fnmatch with its tail.  So fnmatch runs only on
+ * the few candidates that the trie walk has already narrowed down.
  */
 
 #define NO_TAIL		UINT32_MAX
