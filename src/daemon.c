@@ -59,6 +59,8 @@ struct hp2d {
 	int			 coldplug_settling;	/* ran, events pending */
 	int			 blocked;	/* the head waits for a child */
 	uint64_t		 covered;	/* SEQNUMs a coldplug made up for */
+	uint64_t		 gap_resync_ms;	/* when a gap last resynchronized */
+	int			 gap_pending;	/* a gap waits for the interval */
 
 	unsigned long		 handled, dropped, resyncs;
 };
@@ -396,6 +398,16 @@ read_replay(struct hp2d *d, uint64_t now)
 	d->rbase += off;
 }
 
+static int
+min_timeout(int a, int b)
+{
+	if (a < 0)
+		return b;
+	if (b < 0)
+		return a;
+	return a < b ? a : b;
+}
+
 /* Hand queued events to the scripts, a batch at a time; returns the wake time. */
 static int
 serve(struct hp2d *d, uint64_t now)
@@ -426,20 +438,20 @@ serve(struct hp2d *d, uint64_t now)
 			log_warnx("events %llu to %llu never arrived",
 			    (unsigned long long)first,
 			    (unsigned long long)last);
-			resync(d, "SEQNUM gap");
+			d->gap_pending = 1;
 		}
 	}
+	if (d->gap_pending) {
+		if (d->gap_resync_ms == 0 ||
+		    now >= d->gap_resync_ms + DAEMON_GAP_RESYNC_MS) {
+			d->gap_pending = 0;
+			d->gap_resync_ms = now;
+			resync(d, "SEQNUM gap");
+		} else
+			wake = min_timeout(wake, (int)(d->gap_resync_ms +
+			    DAEMON_GAP_RESYNC_MS - now));
+	}
 	return wake;
-}
-
-static int
-min_timeout(int a, int b)
-{
-	if (a < 0)
-		return b;
-	if (b < 0)
-		return a;
-	return a < b ? a : b;
 }
 
 static int
