@@ -21,6 +21,16 @@ extern char **environ;
 
 #define SPAWN_CMDLINE_MAX	256	/* of the command line kept for the log */
 #define SPAWN_LINE_MAX		512	/* longer output lines are logged in parts */
+#define SPAWN_READS_MAX		16	/* per child and loop iteration */
+#define SPAWN_LOG_LINES_MAX	200	/* of output logged per command */
+
+/* A child's output pipe and the line being assembled from it. */
+struct output {
+	int		 fd;		/* -1 once closed */
+	unsigned int	 lines;		/* logged so far */
+	size_t		 len;
+	char		 buf[SPAWN_LINE_MAX];
+};
 
 /*
  * One command.  argv, envp and devpath live in the same allocation,
@@ -30,7 +40,7 @@ extern char **environ;
 struct job {
 	struct job	*next;
 	pid_t		 pid;
-	int		 fd;		/* output pipe, -1 once closed */
+	struct output	 out;
 	int		 killed;	/* by the timeout */
 	uint64_t	 start_ms;
 	uint64_t	 deadline_ms;
@@ -38,8 +48,6 @@ struct job {
 	char		*devpath;
 	char		**argv;
 	char		**envp;
-	size_t		 outlen;
-	char		 out[SPAWN_LINE_MAX];
 	char		 cmdline[SPAWN_CMDLINE_MAX];
 };
 
@@ -150,7 +158,7 @@ job_new(char *const argv[], char *const envp[], const char *devpath,
 	if ((j = malloc(size)) == NULL)
 		return NULL;
 	memset(j, 0, sizeof(*j));
-	j->fd = -1;
+	j->out.fd = -1;
 	j->seqnum = seqnum;
 	j->argv = (char **)(j + 1);
 	j->envp = j->argv + na + 1;
@@ -183,8 +191,17 @@ start_child(char *const argv[], char *const envp[], int *outfd)
 	int			 p[2] = { -1, -1 }, e[2], err = 0, nullfd;
 	size_t			 i;
 
-	if (outfd != NULL && pipe2(p, O_NONBLOCK | O_CLOEXEC) == -1)
+	/* Only our end is non-blocking: the child must not see EAGAIN. */
+	if (outfd != NULL && (pipe2(p, O_CLOEXEC) == -1 ||
+	    fcntl(p[0], F_SETFL, O_NONBLOCK) == -1)) {
+		err = errno;
+		if (p[0] != -1) {
+			close(p[0]);
+			close(p[1]);
+		}
+		errno = err;
 		return -1;
+	}
 	if (pipe2(e, O_CLOEXEC) == -1) {
 		err = errno;
 		goto fail;
@@ -254,60 +271,75 @@ fail:
 	return -1;
 }
 
-/* Log one line of a child's output. */
+/*
+ * Log one line of a child's output, up to SPAWN_LOG_LINES_MAX per
+ * command: a command that talks without end must not fill the log.
+ */
 static void
-log_line(const char *cmd, pid_t pid, const char *line, size_t len)
+log_line(struct output *o, const char *cmd, pid_t pid, const char *line,
+    size_t len)
 {
-	log_info("%.*s[%ld]: %.*s", (int)strcspn(cmd, " "), cmd, (long)pid,
-	    (int)len, line);
+	if (o->lines < SPAWN_LOG_LINES_MAX)
+		log_info("%.*s[%ld]: %.*s", (int)strcspn(cmd, " "), cmd,
+		    (long)pid, (int)len, line);
+	else if (o->lines == SPAWN_LOG_LINES_MAX)
+		log_warnx("%.*s[%ld]: more than %d lines of output; the rest "
+		    "is not logged", (int)strcspn(cmd, " "), cmd, (long)pid,
+		    SPAWN_LOG_LINES_MAX);
+	if (o->lines <= SPAWN_LOG_LINES_MAX)
+		o->lines++;
 }
 
 /*
  * Read what the pipe holds, log it line by line; close it at EOF.
- * Returns 1 at EOF or error, else 0.
+ * Returns 1 at EOF or error, else 0.  At most SPAWN_READS_MAX reads per
+ * call: a child that writes without end must not hold the loop.
  */
 static int
-drain_output(int *fd, char *buf, size_t *len, const char *cmd, pid_t pid)
+drain_output(struct output *o, const char *cmd, pid_t pid)
 {
 	char	*nl;
 	ssize_t	 n;
 	size_t	 start;
+	int	 reads;
 
-	for (;;) {
-		n = read(*fd, buf + *len, SPAWN_LINE_MAX - *len);
+	for (reads = 0; reads < SPAWN_READS_MAX; reads++) {
+		n = read(o->fd, o->buf + o->len, SPAWN_LINE_MAX - o->len);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return 0;
 		if (n <= 0) {
-			if (*len > 0)
-				log_line(cmd, pid, buf, *len);
-			*len = 0;
-			close(*fd);
-			*fd = -1;
+			if (o->len > 0)
+				log_line(o, cmd, pid, o->buf, o->len);
+			o->len = 0;
+			close(o->fd);
+			o->fd = -1;
 			return 1;
 		}
-		*len += (size_t)n;
+		o->len += (size_t)n;
 		start = 0;
-		while ((nl = memchr(buf + start, '\n', *len - start)) != NULL) {
-			log_line(cmd, pid, buf + start,
-			    (size_t)(nl - (buf + start)));
-			start = (size_t)(nl - buf) + 1;
+		while ((nl = memchr(o->buf + start, '\n', o->len - start)) !=
+		    NULL) {
+			log_line(o, cmd, pid, o->buf + start,
+			    (size_t)(nl - (o->buf + start)));
+			start = (size_t)(nl - o->buf) + 1;
 		}
-		if (start == 0 && *len == SPAWN_LINE_MAX) {
+		if (start == 0 && o->len == SPAWN_LINE_MAX) {
 			/* A line longer than the buffer: log it in parts. */
-			log_line(cmd, pid, buf, *len);
-			start = *len;
+			log_line(o, cmd, pid, o->buf, o->len);
+			start = o->len;
 		}
-		memmove(buf, buf + start, *len - start);
-		*len -= start;
+		memmove(o->buf, o->buf + start, o->len - start);
+		o->len -= start;
 	}
+	return 0;
 }
 
 static int
 run_job(struct job *j)
 {
-	j->pid = start_child(j->argv, j->envp, &j->fd);
+	j->pid = start_child(j->argv, j->envp, &j->out.fd);
 	if (j->pid == -1) {
 		log_warn("unable to run %s (event %llu)", j->cmdline,
 		    (unsigned long long)j->seqnum);
@@ -396,9 +428,9 @@ spawn_pollfds(struct pollfd *pfd, unsigned int max)
 	unsigned int	 n = 0;
 
 	for (j = running; j != NULL && n < max; j = j->next) {
-		if (j->fd == -1)
+		if (j->out.fd == -1)
 			continue;
-		pfd[n].fd = j->fd;
+		pfd[n].fd = j->out.fd;
 		pfd[n].events = POLLIN;
 		pfd[n].revents = 0;
 		n++;
@@ -416,11 +448,10 @@ spawn_output(const struct pollfd *pfd, unsigned int n)
 		if (pfd[i].revents == 0)
 			continue;
 		for (j = running; j != NULL; j = j->next)
-			if (j->fd == pfd[i].fd)
+			if (j->out.fd == pfd[i].fd)
 				break;
 		if (j != NULL)
-			drain_output(&j->fd, j->out, &j->outlen, j->cmdline,
-			    j->pid);
+			drain_output(&j->out, j->cmdline, j->pid);
 	}
 }
 
@@ -462,12 +493,13 @@ spawn_reap(void (*other)(pid_t, int, void *), void *arg)
 		*jp = j->next;
 		nrunning--;
 		/* What it wrote just before exiting is still in the pipe. */
-		if (j->fd != -1 && drain_output(&j->fd, j->out, &j->outlen,
-		    j->cmdline, j->pid) == 0) {
+		if (j->out.fd != -1 &&
+		    drain_output(&j->out, j->cmdline, j->pid) == 0) {
 			/* A grandchild holds the pipe open: stop listening. */
-			if (j->outlen > 0)
-				log_line(j->cmdline, j->pid, j->out, j->outlen);
-			close(j->fd);
+			if (j->out.len > 0)
+				log_line(&j->out, j->cmdline, j->pid,
+				    j->out.buf, j->out.len);
+			close(j->out.fd);
 		}
 		log_status(j->cmdline, j->pid, status, j->killed,
 		    spawn_now_ms() - j->start_ms);
@@ -558,20 +590,21 @@ int
 spawn_sync(char *const argv[], char *const envp[], unsigned int timeout_ms,
     int *status)
 {
-	char		 cmd[SPAWN_CMDLINE_MAX], out[SPAWN_LINE_MAX];
+	char		 cmd[SPAWN_CMDLINE_MAX];
+	struct output	 o;
 	struct pollfd	 pfd[2];
 	uint64_t	 start, deadline, now;
-	size_t		 outlen = 0;
 	nfds_t		 n;
 	pid_t		 pid, r;
-	int		 fd, st, killed = 0, wait_ms, watch = hook_fd != -1;
+	int		 st, killed = 0, wait_ms, watch = hook_fd != -1;
 
 	if (argv == NULL || argv[0] == NULL) {
 		errno = EINVAL;
 		return -1;
 	}
 	make_cmdline(cmd, sizeof(cmd), argv);
-	if ((pid = start_child(argv, envp, &fd)) == -1) {
+	memset(&o, 0, sizeof(o));
+	if ((pid = start_child(argv, envp, &o.fd)) == -1) {
 		log_warn("unable to run %s", cmd);
 		return -1;
 	}
@@ -598,29 +631,26 @@ spawn_sync(char *const argv[], char *const envp[], unsigned int timeout_ms,
 		 * the wait, but may come just before it: never sleep long.
 		 */
 		n = 0;
-		if (fd != -1) {
-			pfd[n].fd = fd;
+		if (o.fd != -1) {
+			pfd[n].fd = o.fd;
 			pfd[n++].events = POLLIN;
 		}
 		if (watch) {
 			pfd[n].fd = hook_fd;
 			pfd[n++].events = POLLIN;
 		}
-		wait_ms = fd == -1 ? 1 : 50;
+		wait_ms = o.fd == -1 ? 1 : 50;
 		if (!killed && deadline - now < (uint64_t)wait_ms)
 			wait_ms = (int)(deadline - now);
 		if (poll(pfd, n, wait_ms) <= 0)
 			continue;
-		if (fd != -1 && pfd[0].revents != 0)
-			drain_output(&fd, out, &outlen, cmd, pid);
+		if (o.fd != -1 && pfd[0].fd == o.fd && pfd[0].revents != 0)
+			drain_output(&o, cmd, pid);
 		if (watch && pfd[n - 1].revents != 0)
 			watch = hook_fn(hook_arg);
 	}
-	if (fd != -1) {
-		drain_output(&fd, out, &outlen, cmd, pid);
-		if (fd != -1)
-			close(fd);
-	}
+	if (o.fd != -1 && drain_output(&o, cmd, pid) == 0)
+		close(o.fd);
 	log_status(cmd, pid, st, killed, spawn_now_ms() - start);
 	*status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	return 0;

@@ -87,3 +87,25 @@ pgrep -f "^sleep 2.5\$" >/dev/null || fail "the command ended before the check"
 wait_for 10 sh -c "[ \$(grep -c null '$SCRATCH/sync-events' 2>/dev/null) \
     -ge 100 ]" || fail "queued events not handled after the command"
 stop_daemon
+
+# A child that writes without end neither stalls the loop nor outlives
+# its timeout.
+cat >"$SCRATCH/conf/record.conf" <<EOC
+log $SCRATCH/chatty-events
+spawn /mem/urandom yes chatty-child-output
+EOC
+: >"$SCRATCH/daemon.err"
+start_daemon --root "$SCRATCH/root" -c "$SCRATCH/conf" --child-timeout 2
+kick /sys/class/mem/urandom change
+wait_for 10 log_has "yes\[[0-9]*\]: chatty-child-output" ||
+	fail "chatty child output not logged"
+wait_for 10 log_has "yes\[[0-9]*\]: more than 200 lines of output" ||
+	fail "no cap on the output logged"
+kick /sys/class/mem/null change
+wait_for 5 grep -q "change /devices/virtual/mem/null" \
+    "$SCRATCH/chatty-events" || fail "the loop stalled behind a chatty child"
+wait_for 10 log_has "yes chatty-child-output\[[0-9]*\] killed after" ||
+	fail "chatty child not killed"
+n=$(grep -c "yes\[[0-9]*\]: chatty-child-output" "$SCRATCH/daemon.err")
+[ "$n" = 200 ] || fail "$n lines of output logged, want 200"
+stop_daemon
