@@ -54,3 +54,19 @@ wait_for 10 log_has "sleep 29.75\[[0-9]*\] killed after" ||
 	fail "exec child not killed on timeout"
 pgrep -f "sleep 29.75" >/dev/null && fail "the killed child survives"
 kill -0 "$DAEMON_PID" || fail "the daemon died"
+stop_daemon
+
+# --dry-run with --coldplug --once and the default scripts: every node is
+# printed, nothing is made under the root, and the daemon exits 0 alone.
+mkdir -p "$SCRATCH/dry/etc"
+cp /etc/passwd /etc/group "$SCRATCH/dry/etc/"
+timeout 30 "$HOTPLUG2" -f -n --root "$SCRATCH/dry" \
+    -c "$SOURCE_DIR/lua/defaults" --coldplug --once \
+    >"$SCRATCH/dry.out" 2>"$SCRATCH/dry.err" || fail "dry run exited $?"
+[ ! -e "$SCRATCH/dry/dev" ] || fail "the dry run made $SCRATCH/dry/dev"
+for d in /sys/dev/char/* /sys/dev/block/*; do
+	name=$(sed -n 's/^DEVNAME=//p' "$d/uevent")
+	[ -n "$name" ] || continue
+	grep -q "mknod /dev/$name " "$SCRATCH/dry.out" ||
+		fail "dry run does not print /dev/$name"
+done
