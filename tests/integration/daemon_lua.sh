@@ -21,7 +21,7 @@ EOC
 handler 10-null.lua old
 start_daemon --root "$SCRATCH/root" -c "$C" --child-timeout 1
 kick /sys/class/mem/null change
-wait_for 10 grep -q "^old " "$SCRATCH/out" || fail "the handler did not run"
+wait_for 10 grep -qs "^old " "$SCRATCH/out" || fail "the handler did not run"
 
 # A broken file: nothing of the new set is taken, the old handler stays.
 handler 10-null.lua new
@@ -39,7 +39,7 @@ rm "$C/20-broken.lua"
 kill -HUP "$DAEMON_PID"
 sleep 0.2
 kick /sys/class/mem/null change
-wait_for 10 grep -q "^new " "$SCRATCH/out" || fail "new handler not loaded"
+wait_for 10 grep -qs "^new " "$SCRATCH/out" || fail "new handler not loaded"
 
 # A command past --child-timeout is killed and logged.
 cat >"$C/30-slow.lua" <<'EOC'
