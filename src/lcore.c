@@ -1367,6 +1367,22 @@ l_print(lua_State *L)
 	return 0;
 }
 
+/*
+ * core.set_verbose(n): what the core logs from now on, as -v does (0
+ * warnings, 1 info, 2 debug; -1 nothing).  Returns the previous level.
+ * hotplug2.testing silences the core this way while it collects the
+ * handlers' errors and log lines itself.
+ */
+static int
+l_set_verbose(lua_State *L)
+{
+	int	 old = log_getverbose();
+
+	log_setverbose((int)luaL_checkinteger(L, 1));
+	lua_pushinteger(L, old);
+	return 1;
+}
+
 static int
 l_gc(lua_State *L)
 {
@@ -1408,6 +1424,7 @@ static const luaL_Reg core_funcs[] = {
 	{ "script_files",	l_script_files },
 	{ "set_budget",		l_set_budget },
 	{ "set_root",		l_set_root },
+	{ "set_verbose",	l_set_verbose },
 	{ "spawn",		l_spawn },
 	{ "symlink",		l_symlink },
 	{ "uid",		l_uid },
