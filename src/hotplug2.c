@@ -6,6 +6,7 @@
 #include "config.h"
 #include "log.h"
 #include "monitor.h"
+#include "test.h"
 
 struct subcommand {
 	const char	*name;
@@ -18,6 +19,8 @@ static const struct subcommand subcommands[] = {
 	{ "monitor",	monitor_main,	"print kernel events as they arrive" },
 	/* lua */
 	{ "check",	check_main,	"load the handler scripts and report every problem" },
+	/* testing */
+	{ "test",	test_main,	"show what the scripts would do for one device" },
 };
 
 static void
