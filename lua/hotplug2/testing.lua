@@ -254,13 +254,38 @@ function M.new(o)
 		print = function() end,
 		root = function() return "/" end,
 	}, { __index = core })
-	-- The recorder: every change the daemon would make, none made.
+	-- The recorder: the report above records every change; none is made
+	-- on the system.  In a scratch root, links and stand-ins for nodes (empty
+	-- files) are made under its dev/, so that later events see them: a
+	-- remove_link on unplug finds the link the add made.
+	local scratch_root = not o.root
+	local function place(path)
+		if not scratch_root then return end
+		self:mkdirs(path:match("^(.*)/[^/]+$"))
+		if not core.exists(path) then
+			self.created[#self.created + 1] = self.root .. "/" .. path
+		end
+	end
 	local sys = {
-		mknod = function() end, symlink = function() end,
+		mknod = function(path)
+			if not scratch_root then return end
+			place(path)
+			pcall(core.unlink, path)
+			local f = io.open(self.root .. "/" .. path, "w")
+			if f then f:close() end
+		end,
+		symlink = function(target, path)
+			if not scratch_root then return end
+			place(path)
+			core.symlink(target, path)
+		end,
 		chmod = function() end, chown = function() end,
 		spawn = function() return true end, firmware = function() return true end,
 		-- remove_node and remove_link say whether something was there.
-		unlink = function(path) return core.exists(path) end,
+		unlink = function(path)
+			if scratch_root then return core.unlink(path) end
+			return core.exists(path)
+		end,
 		run = function(argv, env)
 			if type(run) == "function" then return run(copy(argv), copy(env)) end
 			return run

@@ -204,13 +204,43 @@ end)
 			"event variable N is a table: values are strings")
 	end)
 
-	it("changes nothing and leaves no scratch directory behind", function()
-		local hp = testing.new { scripts = { { "40-serial.lua", SERIAL } }, group = { dialout = 20 } }
+	it("keeps what handlers made in its scratch root, for later events, and removes it", function()
+		local hp = testing.new { scripts = { { "40-serial.lua", SERIAL .. [[
+on({ ACTION = "remove", DEVNAME = present }, function(ev)
+	remove_link(ev, "serial/by-id/usb-x-port0")
+end)
+]] } }, group = { dialout = 20 } }
 		local root = hp.root
 		hp:handle(tty)
-		assert.are.equal("", sh("ls -A " .. root .. " | grep -v -e etc -e .modules.alias"))
+		assert.are.equal("ttyUSB0\nusb-x-port0", sh("cd " .. root .. "/dev && ls -A . serial/by-id | grep -v -e : -e serial -e '^$'"))
+		local rm = {}
+		for k, v in pairs(tty) do rm[k] = v end
+		rm.ACTION = "remove"
+		assert.are.same({ { "unlink", path = "/dev/ttyUSB0" },
+			{ "unlink", path = "/dev/serial/by-id/usb-x-port0" } }, hp:handle(rm))
 		hp:close()
 		assert.are.equal("", sh("ls -d " .. root .. " 2>/dev/null"))
+	end)
+
+	it("uses a given root as it is, writing nothing to it", function()
+		local root = sh("mktemp -d")
+		sh("mkdir -p " .. root .. "/etc " .. root .. "/dev/serial/by-id && printf 'dialout:x:20:\\n' > "
+			.. root .. "/etc/group && ln -s ../../ttyUSB0 " .. root .. "/dev/serial/by-id/usb-x-port0")
+		local hp = testing.new { root = root, modules_alias_file = "/dev/null",
+			scripts = { { "40-serial.lua", SERIAL .. [[
+on({ ACTION = "remove", DEVNAME = present }, function(ev)
+	remove_link(ev, "serial/by-id/usb-x-port0")
+end)
+]] } } }
+		assert.are.equal(20, hp:handle(tty)[1].gid)
+		local rm = {}
+		for k, v in pairs(tty) do rm[k] = v end
+		rm.ACTION = "remove"
+		assert.are.same({ { "unlink", path = "/dev/ttyUSB0" },
+			{ "unlink", path = "/dev/serial/by-id/usb-x-port0" } }, hp:handle(rm))
+		assert.are.equal("dev/serial/by-id/usb-x-port0\netc/group",
+			sh("cd " .. root .. " && find . -type f -o -type l | sed 's|^./||' | sort"))
+		sh("rm -rf " .. root)
 	end)
 
 	it("keeps several objects apart though they share one core", function()
