@@ -97,6 +97,8 @@ device_event(struct uevent *ev, const char *sysfs, const char *arg,
 	else if (strncmp(arg, sysfs, strlen(sysfs)) == 0 &&
 	    arg[strlen(sysfs)] == '/')
 		arg += strlen(sysfs);
+	else if (strncmp(arg, "/sys/", 5) == 0)
+		arg += 4;	/* as udevadm takes it, whatever SYSFS is */
 	snprintf(path, sizeof(path), "%s%s%s", base, *arg == '/' ? "" : "/",
 	    arg);
 	if (realpath(path, dir) == NULL) {
