@@ -26,25 +26,28 @@
  * follows itself; an edge label may hold '?' anywhere but '*' only as its
  * first byte.  Whatever follows the key (the "tail", beginning with the
  * key's last '*' if it had one) is checked with fnmatch at the node where
- * the key ends.  So fnmatch runs only on the few patterns with brackets
- * that the trie walk has already narrowed down.
+ * the key ends.  A subtree that only one key would use is not built: the
+ * rest of that key goes to fnmatch with its tail.  So fnmatch runs only on
+ * the few candidates that the trie walk has already narrowed down.
  */
 
 #define NO_TAIL		UINT32_MAX
+#define NO_VALUE	UINT32_MAX
+#define LAST_VALUE	0x80000000u	/* in alias_value.module: the node's last */
 #define WARN_MAX	20	/* malformed lines reported one by one */
 
-/* A node's values run from its value to the next node's; a last, empty node ends the list. */
 struct alias_node {
 	uint32_t	label;		/* edge label, offset in text */
 	uint32_t	child;		/* first child in nodes[] */
-	uint32_t	value;		/* first value in values[] */
+	uint32_t	value;		/* first value in values[], or NO_VALUE */
 	uint16_t	label_len;
 	uint16_t	nchild;		/* children, sorted by first label byte */
 };
 
+/* A node's values follow each other; the last has LAST_VALUE set. */
 struct alias_value {
 	uint32_t	tail;		/* offset in text, or NO_TAIL */
-	uint32_t	module;		/* index in modules[] */
+	uint32_t	module;		/* index in modules[], | LAST_VALUE */
 };
 
 struct alias_index {
@@ -65,26 +68,32 @@ struct alias_index {
 	struct timespec		 st_mtim;
 };
 
-/* One pattern while the index is built. */
+/* One pattern while the index is built; its key is in the builder's keys. */
 struct entry {
-	const char	*key;
+	uint32_t	 key;
 	uint32_t	 keylen;
 	uint32_t	 tail;
 	uint32_t	 module;
 };
 
+/*
+ * Building takes as little memory at its peak as it can, for the daemon's
+ * sake: the keys are packed at the front of the file's buffer, which is
+ * then shrunk; the nodes are counted in a first pass and allocated once.
+ */
 struct builder {
 	struct alias_index	*idx;
 	const char		*name;
+	char			*keys;
+	size_t			 keyslen;
 	struct entry		*entries;
-	size_t			 nentries, centries;
-	size_t			 cnodes, cvalues, cmodules, ctext;
+	size_t			 nentries;
+	size_t			 cmodules, ctext;
 	uint32_t		*hash;		/* module index + 1; 0 is free */
 	size_t			 hashsize;
 	uint32_t		*strs;		/* text offset + 1; 0 is free */
 	size_t			 strsize, nstrs;
-	uint32_t		*nval;		/* values per node while building */
-	size_t			 cnval;
+	int			 counting;	/* first pass: count nodes only */
 };
 
 #define MEMO_SIZE	256	/* star edges remembered per lookup; a power of 2 */
@@ -120,11 +129,10 @@ static int64_t	module_intern(struct builder *, const char *, size_t);
 static int64_t	intern(struct builder *, const char *, size_t, const char *,
 		    size_t);
 static int	add_line(struct builder *, char *, size_t, size_t);
-static int	entry_cmp(const void *, const void *);
-static int	collapsible(const struct entry *, size_t, size_t, size_t);
+static int	entry_cmp(const void *, const void *, void *);
+static int	collapsible(const struct builder *, size_t, size_t, size_t);
 static int	leaf(struct builder *, uint32_t, size_t, size_t, size_t);
 static int	build(struct builder *, uint32_t, size_t, size_t, size_t);
-static int	order_values(struct builder *);
 static struct alias_index *parse_owned(char *, size_t, const char *);
 static void	visit(struct match *, const struct alias_node *, size_t);
 
@@ -380,10 +388,10 @@ add_line(struct builder *b, char *s, size_t n, size_t lineno)
 		if (tail == -1)
 			return -1;
 	}
-	if (grow(&b->entries, &b->centries, b->nentries + 1,
-	    sizeof(*b->entries)) == -1)
-		return -1;
-	b->entries[b->nentries].key = p;
+	/* Pack the key after the previous ones; it never moves right. */
+	memmove(b->keys + b->keyslen, p, keylen);
+	b->entries[b->nentries].key = (uint32_t)b->keyslen;
+	b->keyslen += keylen;
 	b->entries[b->nentries].keylen = (uint32_t)keylen;
 	b->entries[b->nentries].tail = (uint32_t)tail;
 	b->entries[b->nentries].module = (uint32_t)mod;
@@ -393,13 +401,13 @@ add_line(struct builder *b, char *s, size_t n, size_t lineno)
 }
 
 static int
-entry_cmp(const void *va, const void *vb)
+entry_cmp(const void *va, const void *vb, void *keys)
 {
 	const struct entry	*a = va, *b = vb;
 	size_t			 n = a->keylen < b->keylen ? a->keylen : b->keylen;
 	int			 c;
 
-	if ((c = memcmp(a->key, b->key, n)) != 0)
+	if ((c = memcmp((char *)keys + a->key, (char *)keys + b->key, n)) != 0)
 		return c;
 	if (a->keylen != b->keylen)
 		return a->keylen < b->keylen ? -1 : 1;
@@ -414,13 +422,15 @@ entry_cmp(const void *va, const void *vb)
  * backslash keeps the key in the trie, where it stays a plain character.
  */
 static int
-collapsible(const struct entry *e, size_t lo, size_t hi, size_t depth)
+collapsible(const struct builder *b, size_t lo, size_t hi, size_t depth)
 {
-	const struct entry	*a = &e[lo], *z = &e[hi - 1];
+	const struct entry	*a = &b->entries[lo], *z = &b->entries[hi - 1];
 
-	if (a->keylen != z->keylen || memcmp(a->key, z->key, a->keylen) != 0)
+	if (a->keylen != z->keylen || memcmp(b->keys + a->key, b->keys + z->key,
+	    a->keylen) != 0)
 		return 0;
-	return memchr(a->key + depth, '\\', a->keylen - depth) == NULL;
+	return memchr(b->keys + a->key + depth, '\\', a->keylen - depth) ==
+	    NULL;
 }
 
 /* Make the entries [lo, hi) values of node ni, their key rest and tail joined for fnmatch. */
@@ -429,16 +439,14 @@ leaf(struct builder *b, uint32_t ni, size_t lo, size_t hi, size_t depth)
 {
 	struct alias_index	*idx = b->idx;
 	struct entry		*e = b->entries;
-	struct alias_value	*v;
+	struct alias_value	*v = NULL;
 	const char		*t;
 	int64_t			 off;
 	size_t			 g;
 
-	if (grow(&idx->values, &b->cvalues, idx->nvalues + (hi - lo),
-	    sizeof(*idx->values)) == -1)
-		return -1;
+	if (b->counting)
+		return 0;
 	idx->nodes[ni].value = (uint32_t)idx->nvalues;
-	b->nval[ni] = (uint32_t)(hi - lo);
 	for (g = lo; g < hi; g++) {
 		v = &idx->values[idx->nvalues++];
 		v->module = e[g].module;
@@ -447,18 +455,20 @@ leaf(struct builder *b, uint32_t ni, size_t lo, size_t hi, size_t depth)
 			continue;
 		t = e[g].tail == NO_TAIL ? "" : idx->text + e[g].tail;
 		/* The old tail stays in the pool unused; few patterns have one. */
-		if ((off = intern(b, e[g].key + depth, e[g].keylen - depth,
-		    t, strlen(t))) == -1)
+		if ((off = intern(b, b->keys + e[g].key + depth,
+		    e[g].keylen - depth, t, strlen(t))) == -1)
 			return -1;
 		v->tail = (uint32_t)off;
 	}
+	v->module |= LAST_VALUE;
 	return 0;
 }
 
 /*
  * Fill node ni from the sorted entries [lo, hi), which share their first
  * depth key bytes.  Keys that end here become its values; the rest are
- * grouped by their next byte into children, allocated side by side.
+ * grouped by their next byte into children, allocated side by side.  When
+ * b->counting, only count the nodes.
  */
 static int
 build(struct builder *b, uint32_t ni, size_t lo, size_t hi, size_t depth)
@@ -466,82 +476,57 @@ build(struct builder *b, uint32_t ni, size_t lo, size_t hi, size_t depth)
 	struct alias_index	*idx = b->idx;
 	struct entry		*e = b->entries;
 	struct alias_node	*c;
-	size_t			 v, g, g2, ng, first, k, len, max;
+	const char		*k, *kz;
+	size_t			 v, g, g2, ng, first, i, len, max;
 	int64_t			 off;
 
-	if (depth > 0 && collapsible(e, lo, hi, depth))
+	if (depth > 0 && collapsible(b, lo, hi, depth))
 		return leaf(b, ni, lo, hi, depth);
 	for (v = lo; v < hi && e[v].keylen == depth; v++)
 		;
 	if (v > lo && leaf(b, ni, lo, v, depth) == -1)
 		return -1;
 	for (ng = 0, g = v; g < hi; ng++, g = g2)
-		for (g2 = g + 1; g2 < hi && e[g2].key[depth] == e[g].key[depth];
-		    g2++)
+		for (g2 = g + 1; g2 < hi && b->keys[e[g2].key + depth] ==
+		    b->keys[e[g].key + depth]; g2++)
 			;
 	if (ng == 0)
 		return 0;
 	first = idx->nnodes;
-	if (first + ng + 1 > UINT32_MAX || grow(&idx->nodes, &b->cnodes,
-	    first + ng, sizeof(*idx->nodes)) == -1 ||
-	    grow(&b->nval, &b->cnval, first + ng, sizeof(*b->nval)) == -1)
+	if (first + ng > UINT32_MAX)
 		return -1;
-	memset(idx->nodes + first, 0, ng * sizeof(*idx->nodes));
-	memset(b->nval + first, 0, ng * sizeof(*b->nval));
 	idx->nnodes += ng;
-	idx->nodes[ni].child = (uint32_t)first;
-	idx->nodes[ni].nchild = (uint16_t)ng;
+	if (!b->counting) {
+		for (i = first; i < first + ng; i++) {
+			memset(&idx->nodes[i], 0, sizeof(idx->nodes[i]));
+			idx->nodes[i].value = NO_VALUE;
+		}
+		idx->nodes[ni].child = (uint32_t)first;
+		idx->nodes[ni].nchild = (uint16_t)ng;
+	}
 
-	for (k = 0, g = v; g < hi; k++, g = g2) {
-		for (g2 = g + 1; g2 < hi && e[g2].key[depth] == e[g].key[depth];
-		    g2++)
+	for (i = first, g = v; g < hi; i++, g = g2) {
+		for (g2 = g + 1; g2 < hi && b->keys[e[g2].key + depth] ==
+		    b->keys[e[g].key + depth]; g2++)
 			;
 		/* Sorted, so the group's common prefix is its ends'. */
+		k = b->keys + e[g].key + depth;
+		kz = b->keys + e[g2 - 1].key + depth;
 		max = (e[g].keylen < e[g2 - 1].keylen ? e[g].keylen :
 		    e[g2 - 1].keylen) - depth;
-		for (len = 1; len < max && e[g].key[depth + len] ==
-		    e[g2 - 1].key[depth + len] && e[g].key[depth + len] != '*';
+		for (len = 1; len < max && k[len] == kz[len] && k[len] != '*';
 		    len++)
 			;
-		if ((off = intern(b, "", 0, e[g].key + depth, len)) == -1)
-			return -1;
-		c = &idx->nodes[first + k];
-		c->label = (uint32_t)off;
-		c->label_len = (uint16_t)len;
-		if (build(b, (uint32_t)(first + k), g, g2, depth + len) == -1)
+		if (!b->counting) {
+			if ((off = intern(b, "", 0, k, len)) == -1)
+				return -1;
+			c = &idx->nodes[i];
+			c->label = (uint32_t)off;
+			c->label_len = (uint16_t)len;
+		}
+		if (build(b, (uint32_t)i, g, g2, depth + len) == -1)
 			return -1;
 	}
-	return 0;
-}
-
-/*
- * Lay the values out in node order and close the list with an empty node,
- * so that each node's values end where the next node's begin.
- */
-static int
-order_values(struct builder *b)
-{
-	struct alias_index	*idx = b->idx;
-	struct alias_value	*nv;
-	size_t			 n, k = 0;
-
-	if (grow(&idx->nodes, &b->cnodes, idx->nnodes + 1,
-	    sizeof(*idx->nodes)) == -1)
-		return -1;
-	if ((nv = malloc((idx->nvalues + 1) * sizeof(*nv))) == NULL)
-		return -1;
-	for (n = 0; n < idx->nnodes; n++) {
-		if (b->nval[n] > 0)
-			memcpy(nv + k, idx->values + idx->nodes[n].value,
-			    b->nval[n] * sizeof(*nv));
-		idx->nodes[n].value = (uint32_t)k;
-		k += b->nval[n];
-	}
-	memset(&idx->nodes[idx->nnodes], 0, sizeof(*idx->nodes));
-	idx->nodes[idx->nnodes].value = (uint32_t)k;
-	free(idx->values);
-	idx->values = nv;
-	b->cvalues = idx->nvalues + 1;
 	return 0;
 }
 
@@ -561,21 +546,21 @@ static struct alias_index *
 parse_owned(char *buf, size_t len, const char *name)
 {
 	struct builder	 b;
-	char		*p, *nl, *end = buf + len;
-	size_t		 lineno = 0;
+	char		*p, *nl, *end = buf + len, *k;
+	size_t		 lineno = 0, nlines = 1, nnodes;
 
 	memset(&b, 0, sizeof(b));
 	b.name = name;
+	b.keys = buf;
 	if ((b.idx = calloc(1, sizeof(*b.idx))) == NULL)
 		goto fail;
-	/* The root: an empty label. */
-	if (grow(&b.idx->nodes, &b.cnodes, 1, sizeof(*b.idx->nodes)) == -1 ||
-	    grow(&b.nval, &b.cnval, 1, sizeof(*b.nval)) == -1 ||
+	/* No more entries than lines. */
+	for (p = buf; p < end && (p = memchr(p, '\n', (size_t)(end - p))) !=
+	    NULL; p++)
+		nlines++;
+	if ((b.entries = calloc(nlines, sizeof(*b.entries))) == NULL ||
 	    text_add(&b, "", 0, "", 0) == -1)
 		goto fail;
-	memset(b.idx->nodes, 0, sizeof(*b.idx->nodes));
-	b.nval[0] = 0;
-	b.idx->nnodes = 1;
 
 	for (p = buf; p < end; p = nl + 1) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
@@ -586,29 +571,43 @@ parse_owned(char *buf, size_t len, const char *name)
 	if (b.idx->malformed > WARN_MAX)
 		log_warnx("%s: %zu malformed lines in all", name,
 		    b.idx->malformed);
+	free(b.hash);
+	b.hash = NULL;
+	if ((k = realloc(b.keys, b.keyslen + 1)) != NULL)
+		b.keys = k;
+	buf = NULL;
 
 	if (b.nentries > 1)
-		qsort(b.entries, b.nentries, sizeof(*b.entries), entry_cmp);
-	if (build(&b, 0, 0, b.nentries, 0) == -1 || order_values(&b) == -1)
+		qsort_r(b.entries, b.nentries, sizeof(*b.entries), entry_cmp,
+		    b.keys);
+	/* Count the nodes, then build them into an array of that size. */
+	b.counting = 1;
+	b.idx->nnodes = 1;
+	if (build(&b, 0, 0, b.nentries, 0) == -1)
+		goto fail;
+	nnodes = b.idx->nnodes;
+	b.counting = 0;
+	b.idx->nnodes = 1;
+	if ((b.idx->nodes = calloc(nnodes, sizeof(*b.idx->nodes))) == NULL ||
+	    (b.nentries > 0 && (b.idx->values = calloc(b.nentries,
+	    sizeof(*b.idx->values))) == NULL))
+		goto fail;
+	b.idx->nodes[0].value = NO_VALUE;
+	if (build(&b, 0, 0, b.nentries, 0) == -1)
 		goto fail;
 
-	shrink(&b.idx->nodes, b.idx->nnodes + 1, sizeof(*b.idx->nodes));
-	shrink(&b.idx->values, b.idx->nvalues, sizeof(*b.idx->values));
 	shrink(&b.idx->modules, b.idx->nmodules, sizeof(*b.idx->modules));
 	shrink(&b.idx->text, b.idx->textlen, 1);
 	free(b.entries);
-	free(b.hash);
 	free(b.strs);
-	free(b.nval);
-	free(buf);
+	free(b.keys);
 	return b.idx;
 
 fail:
 	free(b.entries);
 	free(b.hash);
 	free(b.strs);
-	free(b.nval);
-	free(buf);
+	free(buf != NULL ? buf : b.keys);
 	alias_free(b.idx);
 	errno = ENOMEM;
 	return NULL;
@@ -829,17 +828,16 @@ static void
 visit(struct match *m, const struct alias_node *n, size_t i)
 {
 	const struct alias_index	*idx = m->idx;
-	const struct alias_value	*v, *vend;
+	const struct alias_value	*v;
 	const struct alias_node		*c, *k;
 	unsigned char			 ch;
 
-	vend = idx->values + n[1].value;
-	for (v = idx->values + n->value; v < vend; v++) {
-		if (v->tail == NO_TAIL) {
-			if (i == m->qlen)
-				add_module(m, v->module);
-		} else if (fnmatch(idx->text + v->tail, m->q + i, 0) == 0)
-			add_module(m, v->module);
+	for (v = idx->values + n->value; n->value != NO_VALUE; v++) {
+		if (v->tail == NO_TAIL ? i == m->qlen :
+		    fnmatch(idx->text + v->tail, m->q + i, 0) == 0)
+			add_module(m, v->module & ~LAST_VALUE);
+		if (v->module & LAST_VALUE)
+			break;
 	}
 	if (n->nchild == 0)
 		return;
@@ -919,7 +917,7 @@ alias_stats(const struct alias_index *idx, struct alias_stats *st)
 	st->malformed = idx->malformed;
 	st->nodes = idx->nnodes;
 	st->bytes = sizeof(*idx) +
-	    (idx->nnodes + 1) * sizeof(*idx->nodes) +
+	    idx->nnodes * sizeof(*idx->nodes) +
 	    idx->nvalues * sizeof(*idx->values) +
 	    idx->nmodules * sizeof(*idx->modules) + idx->textlen +
 	    (idx->path != NULL ? strlen(idx->path) + 1 : 0);

@@ -37,8 +37,9 @@ int			 alias_refresh(struct alias_index **idx);
  * kmod matches it: '-' and '_' are made equal outside brackets in both the
  * pattern and the query, then fnmatch(pattern, modalias, 0).  Modules come
  * in the order of their first line in the file, which for a depmod-made
- * file is kmod's modules.order order.  Returns the number of modules, or
- * -1 with errno ENOMEM.
+ * file is kmod's modules.order order.  module points into the index: it
+ * stays valid until the index is freed or replaced by alias_refresh().
+ * Returns the number of modules, or -1 with errno ENOMEM.
  */
 int			 alias_lookup(const struct alias_index *idx,
 			    const char *modalias,

@@ -115,7 +115,8 @@ guess_wordbits(FILE *f)
 	while (getline(&line, &cap, f) != -1) {
 		for (field = 0, s = strtok_r(line, " \t\r\n", &save); s != NULL;
 		    s = strtok_r(NULL, " \t\r\n", &save), field++) {
-			if (field < 6 || s[0] == '#')
+			/* Bitmaps are bare hex; driver_info has its 0x. */
+			if (field < 6 || s[0] == '#' || strncmp(s, "0x", 2) == 0)
 				continue;
 			for (w = s; *w != '\0'; w += strcspn(w, ":"),
 			    w += *w == ':')

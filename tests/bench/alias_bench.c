@@ -1,5 +1,6 @@
 /* Benchmark of the alias matcher against a linear fnmatch scan, libkmod and modprobe -R: prints figures, asserts nothing. */
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -38,6 +39,7 @@ struct linear {
 	char	**pat;
 	char	**mod;
 	size_t	  n;
+	size_t	  bytes;	/* strings and pointer arrays */
 };
 
 static double
@@ -135,6 +137,7 @@ linear_load(struct linear *l, const char *path)
 		}
 		l->pat[l->n] = strdup(p);
 		l->mod[l->n] = strdup(m);
+		l->bytes += strlen(p) + strlen(m) + 2 + 2 * sizeof(char *);
 		l->n++;
 	}
 	free(line);
@@ -272,8 +275,9 @@ main(int argc, char *argv[])
 	}
 	lin_us = t / (double)ns * 1e6;
 	printf("linear fnmatch: %zu queries: %.0f lookups/s, %.1f us each; "
-	    "index is %.0fx faster; %zu disagreements\n", ns, (double)ns / t,
-	    lin_us, lin_us / idx_us, disagree);
+	    "index is %.0fx faster; %zu disagreements; patterns held in "
+	    "%zu bytes\n", ns, (double)ns / t, lin_us, lin_us / idx_us,
+	    disagree, lin.bytes);
 
 	if (argc == 5) {
 		char		 dir[4096];
@@ -287,6 +291,15 @@ main(int argc, char *argv[])
 			struct kmod_list	*list;
 			double			 kmod_us, kt0, kt1;
 
+			struct stat		 bin;
+			char			 binpath[4200];
+			long			 krss0, krss1;
+
+			snprintf(binpath, sizeof(binpath), "%s/modules.alias.bin",
+			    dir);
+			if (stat(binpath, &bin) == -1)
+				bin.st_size = 0;
+			krss0 = rss_kb();
 			kt0 = now();
 			if ((ctx = kmod_new(dir, cfg)) == NULL)
 				fatalx("kmod_new %s", dir);
@@ -301,7 +314,11 @@ main(int argc, char *argv[])
 				ns++;
 			}
 			t = now() - t0;
+			krss1 = rss_kb();
 			kmod_us = t / (double)ns * 1e6;
+			printf("libkmod: modules.alias.bin %lld bytes (mapped), "
+			    "RSS +%ld kB after the lookups\n",
+			    (long long)bin.st_size, krss1 - krss0);
 			printf("libkmod %s: load %.2f ms; %zu queries: "
 			    "%.0f lookups/s, %.1f us each; index is %.0fx "
 			    "faster\n", kmod_get_dirname(ctx),

@@ -1,8 +1,10 @@
-/* Table tests for the modules.alias matcher: parsing, kmod's matching rules, result order, reload. */
+/* Table tests for the modules.alias matcher: parsing, kmod's matching rules, result order, reload, and a randomized check. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -352,6 +354,157 @@ test_load_and_refresh(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/*
+ * kmod's rule written plainly, line by line, as the reference for the
+ * randomized comparison below: normalize both sides ('-' as '_' outside
+ * brackets, unbalanced brackets refused), compare the pattern's bytes
+ * before its first '*', '?' or '[' literally, fnmatch the rest.
+ */
+static int
+ref_normalize(char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '-')
+			*s = '_';
+		else if (*s == ']')
+			return -1;
+		else if (*s == '[') {
+			while (*s != '\0' && *s != ']')
+				s++;
+			if (*s == '\0')
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+ref_match(const char *pattern, const char *query)
+{
+	char	 p[512], q[512];
+	size_t	 n;
+
+	snprintf(p, sizeof(p), "%s", pattern);
+	snprintf(q, sizeof(q), "%s", query);
+	if (ref_normalize(p) == -1 || ref_normalize(q) == -1)
+		return 0;
+	n = strcspn(p, "*?[");
+	if (strncmp(p, q, n) != 0)
+		return 0;
+	return fnmatch(p + n, q + n, 0) == 0;
+}
+
+/* A small deterministic generator, so every run tries the same cases. */
+static uint32_t
+rnd(uint32_t *state)
+{
+	*state = *state * 1103515245u + 12345u;
+	return (*state >> 16) & 0x7fff;
+}
+
+static void
+rnd_string(uint32_t *state, char *out, const char *alphabet, size_t maxlen)
+{
+	size_t	 n = rnd(state) % (maxlen + 1), i, na = strlen(alphabet);
+
+	for (i = 0; i < n; i++)
+		out[i] = alphabet[rnd(state) % na];
+	out[n] = '\0';
+}
+
+/*
+ * Thousands of random files and queries over a small alphabet full of
+ * wildcards, brackets, dashes and backslashes: the index must agree with
+ * the plain rule on every one.  Queries are made by mutating the patterns,
+ * so that many of them match.
+ */
+static void
+test_random_against_plain_rule(void **state)
+{
+	static const char	 pat_chars[] = "ab-_*?*[]!\\";
+	static const char	 q_chars[] = "ab-_*[]\\";
+	struct alias_index	*idx;
+	char			 pats[24][16], mods[24][8], text[1024], q[24];
+	uint32_t		 seed = 1, want, got_mask;
+	size_t			 file, k, j, len, compared = 0, matched = 0;
+	int			 npats, i, saved_stderr, devnull;
+
+	(void)state;
+	/* Many random patterns have unbalanced brackets: keep their warnings out of the log. */
+	fflush(stderr);
+	saved_stderr = dup(2);
+	devnull = open("/dev/null", O_WRONLY);
+	assert_true(saved_stderr != -1 && devnull != -1);
+	dup2(devnull, 2);
+	close(devnull);
+	for (file = 0; file < 1500; file++) {
+		npats = 1 + (int)(rnd(&seed) % 24);
+		len = 0;
+		for (i = 0; i < npats; i++) {
+			rnd_string(&seed, pats[i], pat_chars, 10);
+			if (pats[i][0] == '\0')
+				strcpy(pats[i], "a");
+			snprintf(mods[i], sizeof(mods[i]), "m%u",
+			    (unsigned)(rnd(&seed) % 12));
+			len += (size_t)snprintf(text + len, sizeof(text) - len,
+			    "alias %s %s\n", pats[i], mods[i]);
+		}
+		idx = alias_parse(text, len, "random");
+		assert_non_null(idx);
+		for (k = 0; k < 40; k++) {
+			if (k % 2 == 0)
+				rnd_string(&seed, q, q_chars, 12);
+			else {
+				/* A pattern with its wildcards filled in. */
+				const char	*p = pats[rnd(&seed) % npats];
+
+				for (j = 0; *p != '\0' && j < sizeof(q) - 4; p++) {
+					if (*p == '*')
+						j += (size_t)snprintf(q + j, 4, "%.*s",
+						    (int)(rnd(&seed) % 3), "ab-");
+					else if (*p == '?')
+						q[j++] = q_chars[rnd(&seed) % 8];
+					else
+						q[j++] = *p;
+				}
+				q[j] = '\0';
+			}
+			/* Modules as a bit set: m0..m11. */
+			want = 0;
+			for (i = 0; i < npats; i++)
+				if (ref_match(pats[i], q))
+					want |= 1u << atoi(mods[i] + 1);
+			got_mask = 0;
+			{
+				struct collect	 c;
+				char		*w, *save;
+
+				memset(&c, 0, sizeof(c));
+				alias_lookup(idx, q, collect_cb, &c);
+				for (w = strtok_r(c.buf, " ", &save); w != NULL;
+				    w = strtok_r(NULL, " ", &save)) {
+					if (got_mask & (1u << atoi(w + 1)))
+						fail_msg("%s returned twice", w);
+					got_mask |= 1u << atoi(w + 1);
+				}
+			}
+			if (got_mask != want) {
+				dup2(saved_stderr, 2);
+				fail_msg("query \"%s\" on\n%swant %#x got %#x", q,
+				    text, want, got_mask);
+			}
+			compared++;
+			matched += want != 0;
+		}
+		alias_free(idx);
+	}
+	dup2(saved_stderr, 2);
+	close(saved_stderr);
+	print_message("compared %zu random queries, %zu with matches\n",
+	    compared, matched);
+	assert_true(matched > compared / 10);
+}
+
 int
 main(void)
 {
@@ -361,6 +514,7 @@ main(void)
 		cmocka_unit_test(test_malformed_keeps_going),
 		cmocka_unit_test(test_many_matches),
 		cmocka_unit_test(test_load_and_refresh),
+		cmocka_unit_test(test_random_against_plain_rule),
 	};
 
 	log_init("test_alias", 1, 0);
