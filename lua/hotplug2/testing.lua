@@ -200,12 +200,12 @@ function M.new(o)
 	-- The core is about to point elsewhere.
 	active = nil
 	local self = setmetatable({
-		log = {}, problems = nil, created = {}, seq = 0,
+		log = {}, problems = nil, created = {},
 		budget_ms = o.budget_ms or 200,
 	}, T)
 	if o.root then
-		for _, k in ipairs { "passwd", "group", "modules_alias", "loaded", "files" } do
-			if o[k] ~= nil then
+		for _, k in ipairs { "passwd", "group", "modules_alias", "loaded", "files", "sysfs" } do
+			if o[k] ~= nil and (k ~= "sysfs" or type(o.sysfs) == "table") then
 				error(("testing.new: %s cannot be combined with root (put it in the tree)"):format(k), 2)
 			end
 		end
