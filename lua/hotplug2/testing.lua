@@ -344,9 +344,13 @@ end
 
 -- The event as the daemon would hand it to handlers: from the wire
 -- format, with MODALIAS synthesized when the kernel sent none.
-function T:event(ev)
-	local s = wire(ev, 3)
+local function to_event(self, ev, level)
+	local s = wire(ev, level + 1)
 	return quietly(self, function() return core.events(s)[1] end)
+end
+
+function T:event(ev)
+	return (to_event(self, ev, 3))
 end
 
 local function describe_event(ev)
@@ -365,12 +369,15 @@ end
 -- hp:handle(ev) -> actions, event.  A handler that fails is an error
 -- here, with its message (file:line): the spec fails and says why.
 function T:handle(ev)
-	return check(3, self:run_event(self:event(ev)))
+	-- Not a tail call: level 3 must be the caller's line in LuaJIT too.
+	local acts, out = check(3, self:run_event(to_event(self, ev, 3)))
+	return acts, out
 end
 
 -- hp:try(ev) -> actions, failures, event: failures are returned, not raised.
 function T:try(ev)
-	return self:run_event(self:event(ev))
+	local acts, failures, out = self:run_event(to_event(self, ev, 3))
+	return acts, failures, out
 end
 
 -- The events of a recording (hotplug2 monitor --raw), all of them.
@@ -420,7 +427,8 @@ end
 -- hp:device(DEVPATH [, ACTION]) -> actions, event: handle that event.
 function T:device(devpath, action)
 	local ev = self:sysfs_event(devpath, action)
-	return check(3, self:run_event(ev))
+	local acts, out = check(3, self:run_event(ev))
+	return acts, out
 end
 
 return M
