@@ -311,6 +311,8 @@ if [ "$status" = 0 ]; then
 		status=1 why="the guest script never finished (qemu exit $qrc)"
 	elif [ "$rc" != 0 ]; then
 		status=1 why="the guest script failed with $rc"
+	elif [ "$qrc" != 0 ]; then
+		status=1 why="qemu exited with $qrc after the guest script"
 	fi
 fi
 e2e_finish "$log" "$keep" "$status" "$why"

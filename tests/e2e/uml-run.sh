@@ -200,6 +200,8 @@ if [ "$status" = 0 ]; then
 		status=1 why="the guest script never finished (UML exit $urc)"
 	elif [ "$rc" != 0 ]; then
 		status=1 why="the guest script failed with $rc"
+	elif [ "$urc" != 0 ]; then
+		status=1 why="UML exited with $urc after the guest script"
 	fi
 fi
 # The guest's whole kernel log goes beside the console log, kept with it.

@@ -14,7 +14,7 @@ printf '%s' "$E2E_MARK_VDA" >"$SCRATCH/vda.img"
 truncate -s 16M "$SCRATCH/vda.img"
 
 # qemu-run.sh exits 77 (1 in CI) itself when qemu or the kernel is missing.
-sh "$e2e/qemu-run.sh" -t 300 -d "$SCRATCH/vda.img" \
+sh "$e2e/qemu-run.sh" -t 240 -d "$SCRATCH/vda.img" \
     -e "E2E_MARK_VDA=$E2E_MARK_VDA" -e "E2E_MARK_VDB=$E2E_MARK_VDB" \
     -c "$e2e/proof-qemu-mdev.host.sh" "$e2e/proof-qemu-mdev.guest.sh" ||
     exit $?
