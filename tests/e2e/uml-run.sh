@@ -72,6 +72,11 @@ script=$1
 [ -r "$script" ] || e2e_die "cannot read the guest script $script"
 [ -z "$choreo" ] || [ -r "$choreo" ] ||
     e2e_die "cannot read the choreography $choreo"
+# "." searches PATH for a name without a slash.
+case $choreo in
+""|/*) ;;
+*) choreo=$PWD/$choreo ;;
+esac
 [ -n "${BUILD_DIR:-}" ] && add_export "BUILD_DIR=$BUILD_DIR"
 [ -n "${SOURCE_DIR:-}" ] && add_export "SOURCE_DIR=$SOURCE_DIR"
 
