@@ -6,5 +6,5 @@
 e2e=$SOURCE_DIR/tests/e2e
 
 # uml-run.sh exits 77 (1 in CI) itself when user-mode-linux is missing.
-sh "$e2e/uml-run.sh" -t 120 -c "$e2e/proof-uml-hotplug.host.sh" \
+sh "$e2e/uml-run.sh" -t 120 -c "$e2e/uml-hotplug-disk.host.sh" \
     "$e2e/proof-uml-hotplug.guest.sh" || exit $?

@@ -1,4 +1,4 @@
-# Host side of the UML harness proof: hot-add a disk, then remove it.
+# Host side of the UML hot-plug tests: hot-add a disk as ubdb, then remove it.
 guest_wait ready
 truncate -s 8M "$E2E_SCRATCH/disk.img" || return 1
 mconsole config "ubdb=$E2E_SCRATCH/disk.img" || return 1
