@@ -21,7 +21,7 @@ echo "coldplug: hotplug2 --coldplug --once from $t0 s to $(e2e_uptime) s of upti
 
 # nodes DIR: "name type major:minor" of every device node under DIR, sorted.
 nodes() {
-	(cd "$1" && find . \( -type b -o -type c \) -exec stat -c '%n %F %t:%T' {} + |
+	(cd "$1" && find . \( -type b -o -type c \) -exec stat -c '%n %F %Hr:%Lr' {} + |
 	    sort)
 }
 nodes /run/devtmpfs >/run/want
