@@ -140,8 +140,9 @@ busybox poweroff -f
 EOF
 chmod +x "$scratch/init" || e2e_die "unable to write the init"
 
+# uml_mconsole waits for ever for a reply from a UML that died: bound it.
 mconsole() {
-	e2e_reply=$(uml_mconsole "$sock" "$@" 2>/dev/null)
+	e2e_reply=$(timeout 10 uml_mconsole "$sock" "$@" 2>/dev/null)
 	case $e2e_reply in
 	OK*) return 0 ;;
 	esac
