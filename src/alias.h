@@ -6,23 +6,55 @@
 
 struct alias_index;
 
+/* Longest pattern or query kmod handles (its PATH_MAX buffer, NUL included). */
+#define ALIAS_MAX	4096
+
 /*
- * Load a modules.alias text file ("alias PATTERN MODULE" lines) and index
- * it.  Malformed lines are logged as file:line and skipped.  NULL with
- * errno set when the file cannot be read.
+ * Load a modules.alias text file ("alias PATTERN MODULE" lines) with one
+ * read and index it.  Malformed lines are logged as file:line and skipped.
+ * NULL with errno set when the file cannot be read or memory runs out.
  */
 struct alias_index	*alias_load(const char *path);
+
+/*
+ * Index len bytes of modules.alias text; name is used in warnings only.
+ * Pure: no I/O besides the warnings.  NULL with errno ENOMEM.
+ */
+struct alias_index	*alias_parse(const char *buf, size_t len,
+			    const char *name);
+
 void			 alias_free(struct alias_index *idx);
 
-/* Reload when the file changed since it was loaded: 1 reloaded, 0 not, -1 error (old index kept). */
+/*
+ * Reload when the file changed (device, inode, size or mtime) since it was
+ * loaded: 1 reloaded, 0 unchanged, -1 error with errno set (old index kept).
+ * An index made by alias_parse() is never reloaded.
+ */
 int			 alias_refresh(struct alias_index **idx);
 
 /*
- * Call cb once per distinct module whose pattern fnmatch()es modalias,
- * in the documented order.  Returns the number of modules.
+ * Call cb once per distinct module whose pattern matches modalias the way
+ * kmod matches it: '-' and '_' are made equal outside brackets in both the
+ * pattern and the query, then fnmatch(pattern, modalias, 0).  Modules come
+ * in the order of their first line in the file, which for a depmod-made
+ * file is kmod's modules.order order.  module points into the index: it
+ * stays valid until the index is freed or replaced by alias_refresh().
+ * Returns the number of modules, or -1 with errno ENOMEM.
  */
 int			 alias_lookup(const struct alias_index *idx,
 			    const char *modalias,
 			    void (*cb)(const char *module, void *arg), void *arg);
+
+/* Figures about an index, for tests, benchmarks and log lines. */
+struct alias_stats {
+	size_t	patterns;	/* alias lines indexed */
+	size_t	modules;	/* distinct module names */
+	size_t	malformed;	/* lines reported and skipped */
+	size_t	nodes;		/* trie nodes */
+	size_t	bytes;		/* heap memory held by the index */
+};
+
+void			 alias_stats(const struct alias_index *idx,
+			    struct alias_stats *st);
 
 #endif

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check.h"
 #include "config.h"
 #include "log.h"
 #include "monitor.h"
@@ -15,6 +16,8 @@ struct subcommand {
 static const struct subcommand subcommands[] = {
 	/* foundation */
 	{ "monitor",	monitor_main,	"print kernel events as they arrive" },
+	/* lua */
+	{ "check",	check_main,	"load the handler scripts and report every problem" },
 };
 
 static void

@@ -10,11 +10,11 @@ struct script;
 struct script_options {
 	const char	*config_dir;	/* *.lua loaded in lexical order */
 	const char	*root;		/* every path scripts touch is under it */
-	const char	*alias_file;	/* NULL: /lib/modules/`uname -r`/modules.alias */
+	const char	*alias_file;	/* NULL: /lib/modules/`uname -r`/modules.alias; "": none */
 	const char	*modprobe;	/* NULL: /sbin/modprobe */
 	int		 dry_run;	/* print actions instead of doing them */
-	unsigned int	 budget_ms;	/* per handler call; 0: default */
-	size_t		 mem_cap;	/* bytes for the Lua allocator; 0: default */
+	unsigned int	 budget_ms;	/* per handler call; 0: 200 ms */
+	size_t		 mem_cap;	/* bytes for the Lua allocator; 0: 8 MiB */
 };
 
 /*
@@ -30,5 +30,8 @@ void		 script_free(struct script *s);
  * Returns the number of handlers that failed (each already logged).
  */
 int		 script_handle(struct script *s, const struct uevent *ev);
+
+/* Bytes the Lua state holds now (bounded by script_options.mem_cap). */
+size_t		 script_memory(const struct script *s);
 
 #endif

@@ -23,11 +23,12 @@ grep -qx "DEVNAME=null" "$out" || fail "no DEVNAME=null property line"
 grep -qx "ACTION=change" "$out" || fail "no ACTION=change property line"
 
 # --raw writes the wire format: the header, then NUL-separated variables.
-"$HOTPLUG2" monitor --raw >"$SCRATCH/raw.out" 2>"$SCRATCH/raw.err" &
+"$HOTPLUG2" monitor --raw -v >"$SCRATCH/raw.out" 2>"$SCRATCH/raw.err" &
 raw=$!
 stop_raw() { kill "$raw" 2>/dev/null; wait "$raw" 2>/dev/null; }
 cleanup_hooks="stop_monitor stop_raw"
-sleep 0.2
+wait_for 5 grep -q "receive buffer" "$SCRATCH/raw.err" ||
+	fail "raw monitor did not start: $(cat "$SCRATCH/raw.err")"
 echo change >/sys/class/mem/zero/uevent
 wait_for 1 grep -qa "DEVNAME=zero" "$SCRATCH/raw.out" ||
 	fail "raw monitor did not record the event"

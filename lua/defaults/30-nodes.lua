@@ -1,0 +1,64 @@
+-- Device nodes: every device with a DEVNAME gets /dev/DEVNAME, and loses it
+-- on removal.  Modes and groups follow udev's and OpenWrt's defaults.
+-- A policy is { mode, group }; the first that applies wins:
+--   1. by_name, the exact DEVNAME;
+--   2. by_subsystem[SUBSYSTEM]: its patterns in order, then its default;
+--   3. the mode the kernel suggests in DEVMODE (kmsg 0644), group root;
+--   4. otherwise root only (0600).
+
+-- Everyone may use these.
+local by_name = {
+	null = { "0666" }, zero = { "0666" }, full = { "0666" },
+	random = { "0666" }, urandom = { "0666" },
+	tty = { "0666", "tty" }, ptmx = { "0666", "tty" },
+	["net/tun"] = { "0666" }, fuse = { "0666" },
+	kvm = { "0660", "kvm" }, ["vhost-net"] = { "0660", "kvm" },
+	mem = { "0640", "kmem" }, kmem = { "0640", "kmem" }, port = { "0640", "kmem" },
+	console = { "0600" }, ["loop-control"] = { "0660", "disk" },
+}
+
+local by_subsystem = {
+	tty = {
+		{ "^tty%d+$", "0620", "tty" },	-- virtual consoles
+		{ "^tty[A-Z]", "0660", "dialout" },	-- ttyS0, ttyUSB0, ttyACM0 ...
+	},
+	vc = { { "^vcs", "0620", "tty" } },
+	block = {
+		{ "^sr%d+$", "0660", "cdrom" },
+		default = { "0660", "disk" },
+	},
+	sound = { default = { "0660", "audio" } },
+	input = { default = { "0660", "input" } },
+	video4linux = { default = { "0660", "video" } },
+	drm = { { "^dri/render", "0666", "render" }, default = { "0660", "video" } },
+	usb = { default = { "0664" } },	-- bus/usb/BBB/DDD, for libusb
+	printer = { default = { "0660", "lp" } },
+	scsi_generic = { default = { "0660", "disk" } },
+	rtc = { default = { "0644" } },
+}
+
+local ROOT_ONLY = { "0600" }
+
+local function policy(ev)
+	local name = ev.DEVNAME
+	local p = by_name[name]
+	if p then return p end
+	local sub = by_subsystem[ev.SUBSYSTEM]
+	if sub then
+		for i = 1, #sub do
+			if name:find(sub[i][1]) then return { sub[i][2], sub[i][3] } end
+		end
+		if sub.default then return sub.default end
+	end
+	if ev.DEVMODE then return { ev.DEVMODE } end
+	return ROOT_ONLY
+end
+
+on({ ACTION = "add", DEVNAME = present, MAJOR = present }, function(ev)
+	local p = policy(ev)
+	make_node(ev, { mode = p[1], group = p[2] })
+end)
+
+on({ ACTION = "remove", DEVNAME = present }, function(ev)
+	remove_node(ev)
+end)

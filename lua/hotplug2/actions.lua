@@ -1,0 +1,379 @@
+-- The actions handlers take: policy in Lua, the system calls behind a table of functions.
+--
+-- actions.new{ core = ..., sys = ..., report = ..., config = ... } returns the
+-- functions handler files call.  core answers questions (names to ids, alias
+-- lookups, does a file exist); sys makes changes (mknod, symlink, spawn...),
+-- and is the same hotplug2.core in the daemon.  report, when given, receives
+-- every action as a plain table before it is done: a dry run prints it and
+-- passes no sys, a test records it.  Every check happens before report, so a
+-- dry run and a test see the same errors as the daemon.
+local M = {}
+
+-- The defaults a handler file may change through the config table.
+function M.default_config()
+	return {
+		-- Where load_firmware looks, in order (paths under --root).
+		firmware_path = { "/lib/firmware/updates", "/lib/firmware" },
+		-- How load_modules asks for modules; module names are appended.
+		modprobe = { "/sbin/modprobe", "-b", "-a" },
+		-- PATH and HOME for commands, unless the event sets them.
+		path = "/usr/sbin:/usr/bin:/sbin:/bin",
+		home = "/",
+	}
+end
+
+-- "0660" or 432 -> 432; nil and a message when it is not a mode.
+local function to_mode(mode)
+	if type(mode) == "number" then
+		if mode >= 0 and mode <= 4095 and mode % 1 == 0 then return mode end
+	elseif type(mode) == "string" and mode:find("^[0-7]+$") and #mode <= 5 then
+		local n = tonumber(mode, 8)
+		if n <= 4095 then return n end
+	end
+	return nil, ("bad mode %s: write it as an octal string such as \"0660\""):format(
+		type(mode) == "string" and ("%q"):format(mode) or tostring(mode))
+end
+
+-- A name under /dev: relative, no "." or ".." components, no empty ones.
+local function dev_path(name, what)
+	if type(name) ~= "string" or name == "" then
+		return nil, what .. " is missing"
+	end
+	if name:sub(1, 1) == "/" then
+		return nil, ("refusing %s %q: absolute path"):format(what, name)
+	end
+	-- Most names have no dot and no empty component: no need to split them.
+	if not name:find(".", 1, true) and not name:find("//", 1, true)
+		and name:sub(-1) ~= "/" then
+		return "dev/" .. name
+	end
+	for comp in (name .. "/"):gmatch("([^/]*)/") do
+		if comp == ".." or comp == "." or comp == "" then
+			return nil, ("refusing %s %q: %q component"):format(what, name, comp)
+		end
+	end
+	return "dev/" .. name
+end
+
+-- Raise err at the handler's line: level 3 is the caller of the action.
+local function perform(f, ...)
+	local ok, err = pcall(f, ...)
+	if not ok then error(err, 3) end
+	return err
+end
+
+function M.describe(act)
+	local k = act[1]
+	if k == "mknod" then
+		return ("mknod %s %s %d:%d %04o %s:%s"):format(act.path, act.type,
+			act.major, act.minor, act.mode, act.owner, act.group)
+	elseif k == "symlink" then
+		return ("symlink %s -> %s"):format(act.path, act.target)
+	elseif k == "unlink" then
+		return "unlink " .. act.path
+	elseif k == "chmod" then
+		return ("chmod %s %04o"):format(act.path, act.mode)
+	elseif k == "chown" then
+		return ("chown %s %s:%s"):format(act.path, act.owner, act.group)
+	elseif k == "exec" or k == "run" then
+		return k .. " " .. table.concat(act.argv, " ")
+	elseif k == "modprobe" then
+		return "modprobe " .. table.concat(act.modules, " ")
+	elseif k == "firmware" then
+		return ("firmware %s <- %s"):format(act.devpath, act.file or "(not found)")
+	elseif k == "setenv" then
+		return ("setenv %s=%s"):format(act.key, tostring(act.value))
+	elseif k == "stop" then
+		return "stop"
+	end
+	return k
+end
+
+function M.new(o)
+	local core, sys, report = o.core, o.sys, o.report
+	local config = o.config or M.default_config()
+	local A = { config = config }
+	-- Modules asked for once are never asked for again; aliases seen
+	-- once need no second lookup.
+	local requested, seen_alias, nseen = {}, {}, 0
+	local warned = {}
+
+	local function warn_once(key, msg)
+		if not warned[key] then
+			warned[key] = true
+			core.log("warn", msg)
+		end
+	end
+
+	-- An owner or group name to its id under the root.  An unknown
+	-- name falls back to root (0), as udev does, with one warning: the
+	-- node still appears, and is no more open than its mode says.
+	local function to_id(kind, name)
+		if name == nil then return 0, "root" end
+		if type(name) == "number" then return name, tostring(name) end
+		local id, err = core[kind](name)
+		if id == nil then
+			warn_once(kind .. name, tostring(err) .. "; using root instead")
+			return 0, name
+		end
+		return id, name
+	end
+
+	local function environment(ev)
+		local env = {}
+		for k, v in pairs(ev) do
+			if type(k) == "string" and (type(v) == "string" or type(v) == "number") then
+				env[k] = tostring(v)
+			end
+		end
+		env.PATH = env.PATH or config.path
+		env.HOME = env.HOME or config.home
+		return env
+	end
+
+	local function check_argv(argv)
+		if type(argv) ~= "table" or #argv == 0 then
+			return nil, "expects an argv list such as { \"/sbin/foo\", \"arg\" }"
+		end
+		for i = 1, #argv do
+			local t = type(argv[i])
+			if t ~= "string" and t ~= "number" then
+				return nil, ("argv[%d] is a %s, not a string"):format(i, t)
+			end
+		end
+		return argv
+	end
+
+	-- make_node(ev, { mode = "0660", owner = "root", group = "tty", name = ... })
+	function A.make_node(ev, opt)
+		opt = opt or {}
+		local path, err = dev_path(opt.name or ev.DEVNAME, "device name")
+		if not path then error("make_node: " .. err, 2) end
+		local major, minor = tonumber(ev.MAJOR), tonumber(ev.MINOR)
+		if not major or not minor then
+			error("make_node: the event has no MAJOR and MINOR", 2)
+		end
+		local kind = opt.type or (ev.SUBSYSTEM == "block" and "b" or "c")
+		if kind ~= "b" and kind ~= "c" then
+			error(("make_node: type must be \"b\" or \"c\", not %q"):format(tostring(kind)), 2)
+		end
+		local mode, merr = to_mode(opt.mode or "0600")
+		if not mode then error("make_node: " .. merr, 2) end
+		local uid, owner = to_id("uid", opt.owner)
+		local gid, group = to_id("gid", opt.group)
+		if report then
+			report { "mknod", path = "/" .. path, type = kind, major = major,
+				minor = minor, mode = mode, owner = owner, group = group,
+				uid = uid, gid = gid }
+		end
+		if sys then perform(sys.mknod, path, kind, major, minor, mode, uid, gid) end
+		return "/" .. path
+	end
+
+	-- remove_node(ev [, { name = ... }]): true when something was removed.
+	function A.remove_node(ev, opt)
+		opt = opt or {}
+		local path, err = dev_path(opt.name or ev.DEVNAME, "device name")
+		if not path then error("remove_node: " .. err, 2) end
+		if report then report { "unlink", path = "/" .. path } end
+		if sys then return perform(sys.unlink, path) end
+		return true
+	end
+
+	-- The link's target: relative, so the link also works under --root
+	-- and inside an initramfs.
+	local function link_target(ev, link, opt)
+		if opt and opt.target then return opt.target end
+		local _, depth = link:gsub("/", "")
+		return ("../"):rep(depth) .. tostring(ev.DEVNAME)
+	end
+
+	-- make_link(ev, "disk/by-label/boot" [, { target = ... }])
+	function A.make_link(ev, link, opt)
+		local path, err = dev_path(link, "link name")
+		if not path then error("make_link: " .. err, 2) end
+		if not (opt and opt.target) then
+			local _, derr = dev_path(ev.DEVNAME, "device name")
+			if derr then error("make_link: " .. derr, 2) end
+		end
+		local target = link_target(ev, link, opt)
+		if report then report { "symlink", path = "/" .. path, target = target } end
+		if sys then perform(sys.symlink, target, path) end
+		return "/" .. path
+	end
+
+	-- remove_link(ev, link): removes it only while it still points at ev's node.
+	function A.remove_link(ev, link, opt)
+		local path, err = dev_path(link, "link name")
+		if not path then error("remove_link: " .. err, 2) end
+		if core.readlink(path) ~= link_target(ev, link, opt) then
+			return false
+		end
+		if report then report { "unlink", path = "/" .. path } end
+		if sys then return perform(sys.unlink, path) end
+		return true
+	end
+
+	-- chmod("snd/timer", "0660"): a name under /dev.
+	function A.chmod(name, mode)
+		local path, err = dev_path(name, "name")
+		if not path then error("chmod: " .. err, 2) end
+		local m, merr = to_mode(mode)
+		if not m then error("chmod: " .. merr, 2) end
+		if report then report { "chmod", path = "/" .. path, mode = m } end
+		if sys then perform(sys.chmod, path, m) end
+	end
+
+	-- chown("snd/timer", "root", "audio")
+	function A.chown(name, owner, group)
+		local path, err = dev_path(name, "name")
+		if not path then error("chown: " .. err, 2) end
+		local uid, oname = to_id("uid", owner)
+		local gid, gname = to_id("gid", group)
+		if report then
+			report { "chown", path = "/" .. path, owner = oname, group = gname,
+				uid = uid, gid = gid }
+		end
+		if sys then perform(sys.chown, path, uid, gid) end
+	end
+
+	-- exec(ev, { "/usr/bin/logger", "hello" }): started in the background;
+	-- the event's variables are its environment.  No shell is involved.
+	function A.exec(ev, argv)
+		local ok, err = check_argv(argv)
+		if not ok then error("exec: " .. err, 2) end
+		local env = environment(ev)
+		if report then report { "exec", argv = argv, env = env } end
+		if sys then
+			perform(sys.spawn, argv, env, ev.DEVPATH or "", tonumber(ev.SEQNUM) or 0)
+		end
+	end
+
+	-- run(ev, argv [, { timeout = ms }]): run now and wait; the exit
+	-- status (128 + signal when killed).  A dry run pretends 0.
+	function A.run(ev, argv, opt)
+		local ok, err = check_argv(argv)
+		if not ok then error("run: " .. err, 2) end
+		local timeout = opt and opt.timeout or 0
+		local env = environment(ev)
+		if report then report { "run", argv = argv, env = env, timeout = timeout } end
+		if sys then return perform(sys.run, argv, env, timeout) end
+		return 0
+	end
+
+	-- modules_for("pci:v00008086d...") -> { "e1000e", ... }: a lookup, nothing loaded.
+	function A.modules_for(modalias)
+		if type(modalias) ~= "string" then
+			error("modules_for expects a MODALIAS string", 2)
+		end
+		return core.modules(modalias)
+	end
+
+	-- load_modules(ev): ask modprobe for the modules ev.MODALIAS resolves
+	-- to, leaving out those loaded already (/sys/module/NAME) and those
+	-- asked for before.  Returns the names asked for.
+	function A.load_modules(ev)
+		local alias = ev.MODALIAS
+		if type(alias) ~= "string" or alias == "" then return {} end
+		if seen_alias[alias] then return {} end
+		-- Bounded: a machine has a few hundred distinct aliases.
+		if nseen >= 4096 then seen_alias, nseen = {}, 0 end
+		seen_alias[alias] = true
+		nseen = nseen + 1
+		local want = {}
+		for _, m in ipairs(core.modules(alias)) do
+			local key = m:gsub("-", "_")
+			if not requested[key] then
+				requested[key] = true
+				if not core.exists("sys/module/" .. key) then
+					want[#want + 1] = m
+				end
+			end
+		end
+		if #want == 0 then return want end
+		local argv = {}
+		for i, a in ipairs(config.modprobe) do argv[i] = a end
+		for _, m in ipairs(want) do argv[#argv + 1] = m end
+		if report then report { "modprobe", modules = want, argv = argv } end
+		if sys then
+			perform(sys.spawn, argv, { PATH = config.path, HOME = config.home },
+				ev.DEVPATH or "", tonumber(ev.SEQNUM) or 0)
+		end
+		return want
+	end
+
+	-- load_firmware(ev): hand ev.FIRMWARE from config.firmware_path to
+	-- the kernel; when it is nowhere, tell the kernel so and raise.
+	function A.load_firmware(ev)
+		local name, devpath = ev.FIRMWARE, ev.DEVPATH
+		if type(name) ~= "string" or type(devpath) ~= "string" then
+			error("load_firmware: the event has no FIRMWARE or DEVPATH", 2)
+		end
+		local rel, err = dev_path(name, "firmware name")
+		if not rel then error("load_firmware: " .. err, 2) end
+		rel = rel:sub(5)
+		local found
+		for _, dir in ipairs(config.firmware_path) do
+			local p = dir:gsub("^/+", ""):gsub("/+$", "") .. "/" .. rel
+			if core.exists(p) then found = p break end
+		end
+		if report then
+			report { "firmware", devpath = devpath, file = found and "/" .. found }
+		end
+		if sys then perform(sys.firmware, devpath, found) end
+		if not found then
+			error(("load_firmware: %s not found in %s"):format(name,
+				table.concat(config.firmware_path, ":")), 2)
+		end
+		return "/" .. found
+	end
+
+	-- list_dir("/etc/hotplug.d/net"): sorted names in a directory under
+	-- --root (dot files left out), or nil when it is not there.
+	function A.list_dir(dir)
+		if type(dir) ~= "string" then error("list_dir expects a path", 2) end
+		local rel = dir:gsub("^/+", ""):gsub("/+$", "")
+		if rel == "" then error("list_dir: refusing the root itself", 2) end
+		local ok, names = pcall(core.readdir, rel)
+		if not ok then error("list_dir: " .. tostring(names), 2) end
+		return names
+	end
+
+	-- rooted("/etc/x") is where /etc/x is for the commands exec starts:
+	-- the same path, under --root when there is one.
+	function A.rooted(path)
+		if type(path) ~= "string" or path:sub(1, 1) ~= "/" then
+			error("rooted expects an absolute path", 2)
+		end
+		local root = core.root():gsub("/+$", "")
+		return root .. path
+	end
+
+	-- setenv(ev, "KEY", "value"): later handlers and commands see it; nil removes it.
+	function A.setenv(ev, key, value)
+		if type(key) ~= "string" or not key:find("^[%w_]+$") then
+			error(("setenv: bad variable name %s"):format(tostring(key)), 2)
+		end
+		if value ~= nil and type(value) ~= "string" and type(value) ~= "number" then
+			error(("setenv: %s must be a string, not a %s"):format(key, type(value)), 2)
+		end
+		if value ~= nil then value = tostring(value) end
+		if report then report { "setenv", key = key, value = value } end
+		ev[key] = value
+	end
+
+	-- log.info("fmt", ...), log.warn, log.debug; log(...) is log.info.
+	local function logger(level)
+		return function(fmt, ...)
+			local msg = select("#", ...) > 0 and fmt:format(...) or tostring(fmt)
+			core.log(level, msg)
+		end
+	end
+	A.log = setmetatable({
+		warn = logger("warn"), info = logger("info"), debug = logger("debug"),
+	}, { __call = function(_, ...) return logger("info")(...) end })
+
+	return A
+end
+
+return M

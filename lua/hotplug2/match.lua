@@ -1,0 +1,170 @@
+-- What a handler's match table may say about an event, compiled once into a test function.
+--
+-- A match is a table of VARIABLE = condition:
+--   "text"            the variable equals "text" (numbers compare as text)
+--   present / absent  the variable is set / is not set
+--   pattern "^tty%d"  the variable is set and the Lua pattern finds a match
+--   { a, b, ... }     any one of the alternatives holds
+--   function(v, ev)   the function returns true (v may be nil)
+-- or a function(ev) deciding on its own.  An empty match takes every event.
+local M = {}
+
+local PRESENT = setmetatable({}, { __tostring = function() return "present" end })
+local ABSENT = setmetatable({}, { __tostring = function() return "absent" end })
+local pattern_mt = {
+	__tostring = function(p) return ("pattern %q"):format(p.pattern) end,
+}
+
+M.present = PRESENT
+M.absent = ABSENT
+
+-- Lua reports a malformed pattern only when matching reaches the bad
+-- part; walk it once here so the error comes at load time.
+local function pattern_error(p)
+	local i, n = 1, #p
+	while i <= n do
+		local c = p:sub(i, i)
+		if c == "%" then
+			local d = p:sub(i + 1, i + 1)
+			if d == "" then return "ends with '%'" end
+			if d == "b" then
+				if #p < i + 3 then return "missing arguments to '%b'" end
+				i = i + 4
+			elseif d == "f" then
+				if p:sub(i + 2, i + 2) ~= "[" then return "missing '[' after '%f'" end
+				i = i + 2
+			else
+				i = i + 2
+			end
+		elseif c == "[" then
+			local j = i + 1
+			if p:sub(j, j) == "^" then j = j + 1 end
+			-- A ']' right after '[' or '[^' is a literal.
+			if p:sub(j, j) == "]" then j = j + 1 end
+			while true do
+				local e = p:sub(j, j)
+				if e == "" then return "missing ']'" end
+				if e == "%" then
+					if j == n then return "ends with '%'" end
+					j = j + 2
+				elseif e == "]" then
+					break
+				else
+					j = j + 1
+				end
+			end
+			i = j + 1
+		else
+			i = i + 1
+		end
+	end
+	return nil
+end
+
+-- pattern "^sd[a-z]$": checked now, so a typo fails at load time with file:line.
+function M.pattern(p)
+	if type(p) ~= "string" then
+		error("pattern expects a string, got " .. type(p), 2)
+	end
+	local err = pattern_error(p)
+	if err then
+		error(("bad pattern %q: %s"):format(p, err), 2)
+	end
+	return setmetatable({ pattern = p }, pattern_mt)
+end
+
+function M.is_pattern(v)
+	return getmetatable(v) == pattern_mt
+end
+
+-- Compile one condition into a function(value, ev) -> boolean.
+-- Returns the function and whether it runs user code.
+local function condition(key, want)
+	local t = type(want)
+	if t == "string" or t == "number" then
+		local s = tostring(want)
+		return function(v) return v == s end, false
+	elseif want == PRESENT then
+		return function(v) return v ~= nil end, false
+	elseif want == ABSENT then
+		return function(v) return v == nil end, false
+	elseif getmetatable(want) == pattern_mt then
+		local p = want.pattern
+		local find = string.find
+		return function(v) return v ~= nil and find(v, p) ~= nil end, false
+	elseif t == "function" then
+		return function(v, ev) return want(v, ev) and true or false end, true
+	elseif t == "table" then
+		if #want == 0 then
+			error(("%s: an empty list of alternatives matches nothing"):format(key), 0)
+		end
+		local alts, user = {}, false
+		for i, w in ipairs(want) do
+			local f, u = condition(key, w)
+			alts[i] = f
+			user = user or u
+		end
+		local n = #alts
+		return function(v, ev)
+			for i = 1, n do
+				if alts[i](v, ev) then return true end
+			end
+			return false
+		end, user
+	end
+	error(("%s: cannot match with a %s value (use a string, present, absent, "
+		.. "pattern \"...\", a list or a function)"):format(key, t), 0)
+end
+
+-- Compile a match table (or function) into test(ev) -> boolean, user_code.
+-- Raises a message naming the bad entry.
+function M.compile(match)
+	if match == nil then
+		return function() return true end, false
+	end
+	if type(match) == "function" then
+		return function(ev) return match(ev) and true or false end, true
+	end
+	if type(match) ~= "table" then
+		error("a match must be a table or a function, not a " .. type(match), 0)
+	end
+	-- Equality first: it is cheapest and usually decides.
+	local keys = {}
+	for k in pairs(match) do
+		if type(k) ~= "string" then
+			error(("match keys must be variable names, not %s"):format(tostring(k)), 0)
+		end
+		keys[#keys + 1] = k
+	end
+	table.sort(keys, function(a, b)
+		local ea, eb = type(match[a]) == "string", type(match[b]) == "string"
+		if ea ~= eb then return ea end
+		return a < b
+	end)
+	local eq_keys, eq_vals, tests, test_keys, user = {}, {}, {}, {}, false
+	for _, k in ipairs(keys) do
+		local w = match[k]
+		if type(w) == "string" or type(w) == "number" then
+			eq_keys[#eq_keys + 1] = k
+			eq_vals[#eq_vals + 1] = tostring(w)
+		else
+			local f, u = condition(k, w)
+			tests[#tests + 1] = f
+			test_keys[#test_keys + 1] = k
+			user = user or u
+		end
+	end
+	local neq, nt = #eq_keys, #tests
+	return function(ev)
+		for i = 1, neq do
+			if ev[eq_keys[i]] ~= eq_vals[i] then return false end
+		end
+		for i = 1, nt do
+			local k = test_keys[i]
+			if not tests[i](ev[k], ev) then return false end
+		end
+		return true
+	end, user
+end
+
+return M

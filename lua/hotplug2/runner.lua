@@ -1,0 +1,218 @@
+-- Loads handler files, each in its own environment, and runs events through their handlers.
+--
+--   local runner = require "hotplug2.runner"
+--   local r = runner.new { core = core }      -- core: hotplug2.core or a fake
+--   r:load_dir("/etc/hotplug2")                -- *.lua in lexical order
+--   r:handle { ACTION = "add", DEVPATH = "/devices/...", ... }
+--
+-- Options of runner.new:
+--   core     answers questions and logs (required)
+--   sys      makes the changes; default core, none when dry_run is set
+--   report   function(action, ev) called for every action before it is done
+--   dry_run  print every action (through core.print) instead of doing it
+--   call     protected call, function(f, ...) -> ok, ...; default core.pcall
+--   config   settings handler files see as `config` (see actions.default_config)
+local match = require "hotplug2.match"
+local actions = require "hotplug2.actions"
+
+local M = {}
+local R = {}
+R.__index = R
+
+-- Returned by a handler to stop further handlers for this event.
+local STOP = setmetatable({}, { __tostring = function() return "stop" end })
+M.stop = STOP
+
+-- Lua's own functions a handler file may use.
+local SAFE = {
+	"assert", "error", "ipairs", "next", "pairs", "pcall", "select",
+	"tonumber", "tostring", "type", "unpack",
+}
+
+local function plain_pcall(f, ...)
+	return pcall(f, ...)
+end
+
+function M.new(o)
+	assert(type(o) == "table" and o.core, "runner.new needs { core = ... }")
+	local self = setmetatable({
+		core = o.core,
+		call = o.call or o.core.pcall or plain_pcall,
+		handlers = {},
+		files = {},
+		problems = {},
+		current = nil,
+	}, R)
+	local report = o.report
+	if o.dry_run then
+		local print_action = function(act, ev)
+			o.core.print(("%s %s: %s"):format(tostring(ev and ev.ACTION),
+				tostring(ev and ev.DEVPATH), actions.describe(act)))
+		end
+		if report then
+			local inner = report
+			report = function(act, ev) inner(act, ev) print_action(act, ev) end
+		else
+			report = print_action
+		end
+	end
+	self.report = report
+	local sys = o.sys
+	if sys == nil and not o.dry_run then sys = o.core end
+	if o.dry_run then sys = nil end
+	self.actions = actions.new {
+		core = o.core,
+		sys = sys,
+		report = report and function(act) report(act, self.current) end,
+		config = o.config,
+	}
+	self.api = self:make_api()
+	return self
+end
+
+-- The names every handler file sees.  Reading any other name is an
+-- error (a typo such as make_nod fails at once, with file:line).
+function R:make_api()
+	local api = {}
+	for _, name in ipairs(SAFE) do api[name] = _G[name] end
+	api.string, api.table, api.math = string, table, math
+	api.present, api.absent, api.pattern = match.present, match.absent, match.pattern
+	api.stop = STOP
+	for name, f in pairs(self.actions) do api[name] = f end
+	api.print = function(...)
+		local t = {}
+		for i = 1, select("#", ...) do t[i] = tostring((select(i, ...))) end
+		self.core.log("info", table.concat(t, "\t"))
+	end
+	return setmetatable(api, {
+		__index = function(_, k)
+			error(("unknown name '%s'"):format(tostring(k)), 2)
+		end,
+		__newindex = function(_, k)
+			error(("cannot change '%s': it belongs to hotplug2"):format(tostring(k)), 2)
+		end,
+	})
+end
+
+-- A file's environment: the api, plus the file's own globals, which it
+-- may define while it loads and not after (a handler that assigns to an
+-- unknown global is almost always a missing `local`).
+function R:environment(path)
+	local sealed = false
+	local env = setmetatable({}, {
+		__index = self.api,
+		__newindex = function(t, k, v)
+			if sealed then
+				error(("assignment to undeclared global '%s' (use local)"):format(tostring(k)), 2)
+			end
+			rawset(t, k, v)
+		end,
+	})
+	rawset(env, "on", function(m, fn)
+		if type(fn) ~= "function" then
+			error("on(match, handler): the handler must be a function", 2)
+		end
+		local ok, test, user = pcall(match.compile, m)
+		if not ok then error("on(match, handler): " .. tostring(test), 2) end
+		local n = #self.handlers + 1
+		self.handlers[n] = { file = path, test = test, user = user, fn = fn,
+			index = n, match = m }
+	end)
+	return env, function() sealed = true end
+end
+
+function R:problem(msg)
+	self.problems[#self.problems + 1] = msg
+end
+
+-- Load one file (or source text named path).  A file that fails is
+-- reported and leaves no handlers behind.  Returns true, or false and
+-- the message.
+function R:load_file(path, source)
+	local chunk, err
+	if source then
+		chunk, err = loadstring(source, "@" .. path)
+	else
+		chunk, err = loadfile(path)
+	end
+	if not chunk then
+		self.core.log("warn", err)
+		self:problem(err)
+		return false, err
+	end
+	local env, seal = self:environment(path)
+	setfenv(chunk, env)
+	local before = #self.handlers
+	local ok, rerr = self.call(chunk)
+	seal()
+	if not ok then
+		for i = #self.handlers, before + 1, -1 do self.handlers[i] = nil end
+		self:problem(rerr)
+		return false, rerr
+	end
+	self.files[#self.files + 1] = path
+	return true
+end
+
+-- Load every *.lua in dir, in lexical order.  Returns the number of
+-- problems.
+function R:load_dir(dir)
+	local ok, files = pcall(self.core.script_files, dir)
+	if not ok then
+		self.core.log("warn", files)
+		self:problem(files)
+		return #self.problems
+	end
+	for _, path in ipairs(files) do self:load_file(path) end
+	return #self.problems
+end
+
+-- Run one event through the handlers, in file order and then
+-- registration order.  Returns the number of handlers that failed.
+function R:handle(ev)
+	local hs, call, failed = self.handlers, self.call, 0
+	self.current = ev
+	for i = 1, #hs do
+		local h = hs[i]
+		local hit
+		if h.user then
+			local ok, r = call(h.test, ev)
+			if not ok then failed = failed + 1 end
+			hit = ok and r
+		else
+			hit = h.test(ev)
+		end
+		if hit then
+			local ok, r = call(h.fn, ev)
+			if not ok then
+				failed = failed + 1
+			elseif r == STOP then
+				if self.report then self.report({ "stop", file = h.file }, ev) end
+				break
+			end
+		end
+	end
+	self.current = nil
+	return failed
+end
+
+-- The daemon's entry: build everything from script_options.
+-- Returns the runner and the number of problems.
+function M.boot(opts)
+	local core = require "hotplug2.core"
+	core.set_root(opts.root or "/")
+	if opts.budget_ms and opts.budget_ms > 0 then core.set_budget(opts.budget_ms) end
+	if opts.alias_file and opts.alias_file ~= "" then
+		local ok, err = pcall(core.load_aliases, opts.alias_file)
+		if not ok then
+			core.log("warn", tostring(err) .. "; modules will not be loaded")
+		end
+	end
+	local config = actions.default_config()
+	if opts.modprobe and opts.modprobe ~= "" then config.modprobe[1] = opts.modprobe end
+	local r = M.new { core = core, dry_run = opts.dry_run, config = config }
+	local n = r:load_dir(opts.config_dir)
+	return r, n
+end
+
+return M

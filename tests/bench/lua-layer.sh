@@ -1,0 +1,49 @@
+#!/bin/sh
+# Benchmark: events per second through the script layer alone (script.c, hotplug2.core, lua/), default scripts vs an empty directory.
+# usage: tests/bench/lua-layer.sh [BUILD_DIR [REPEAT [MODULES_ALIAS]]]   (prints figures, asserts nothing)
+#
+# script_replay turns every uevent file under /sys/devices into an "add"
+# event (with SUBSYSTEM from the subsystem link, as the kernel adds it) and
+# hands them to script_handle REPEAT times, in process: no netlink, no
+# queue, no daemon.  "first pass" creates every node in a fresh root on a
+# tmpfs (like /dev); "repeat" is the burst case, where the nodes exist and
+# are right, so the layer's own cost shows.  modprobe is /bin/true; the
+# alias index is a real 26k-pattern modules.alias when one is given or
+# found.  CPU is the process's own CPU time; "Lua memory" is what the Lua
+# allocator holds at the end.
+set -eu
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${1:-$SRC/build}
+REPEAT=${2:-200}
+ALIAS=${3:-}
+if [ -z "$ALIAS" ]; then
+	for f in /lib/modules/"$(uname -r)"/modules.alias \
+	    /var/cache/hotplug2/kmod-oracle/root/lib/modules/*/modules.alias; do
+		[ -f "$f" ] && ALIAS=$f && break
+	done
+fi
+SCRATCH=$(mktemp -d)
+trap 'umount "$SCRATCH/root" 2>/dev/null || true; rm -rf "$SCRATCH"' EXIT
+mkdir -p "$SCRATCH/root" "$SCRATCH/empty"
+if [ "$(id -u)" = 0 ]; then
+	mount -t tmpfs -o mode=755 hp2bench "$SCRATCH/root"
+fi
+
+fresh() {
+	rm -rf "${SCRATCH:?}/root/"*
+	mkdir -p "$SCRATCH/root/etc"
+	cp /etc/group /etc/passwd "$SCRATCH/root/etc/"
+}
+
+run() {
+	"$BUILD/script_replay" --root "$SCRATCH/root" --config-dir "$1" \
+	    --alias-file "${ALIAS}" --modprobe /bin/true --bench --repeat "$2" 2>/dev/null
+}
+
+echo "alias index: ${ALIAS:-none} ($( [ -n "$ALIAS" ] && wc -l <"$ALIAS" || echo 0) lines)"
+echo "root: $(stat -f -c %T "$SCRATCH/root")"
+fresh
+printf 'default scripts, first pass: '; run "$SRC/lua/defaults" 1
+printf 'default scripts, repeat:     '; run "$SRC/lua/defaults" "$REPEAT"
+fresh
+printf 'empty directory, repeat:     '; run "$SCRATCH/empty" "$REPEAT"

@@ -1,0 +1,97 @@
+#!/bin/sh
+# The default scripts, fed an "add" for every device of the real /sys, create
+# under --root every node devtmpfs shows in /dev (same name, type, major:minor),
+# resolve group names from ROOT/etc/group, and request the modules MODALIAS
+# resolves to through a recording modprobe, once each, skipping loaded ones.
+. "$SOURCE_DIR/tests/integration/lib.sh"
+need_root
+[ "$(stat -f -c %T /dev)" = tmpfs ] || [ "$(findmnt -n -o FSTYPE /dev 2>/dev/null)" = devtmpfs ] ||
+	skip "/dev is not devtmpfs"
+
+ROOT=$SCRATCH/root
+mkdir -p "$ROOT/etc" "$ROOT/sys/module/already_loaded"
+printf 'root:x:0:\ntty:x:5:\ndisk:x:6:\ndialout:x:20:\naudio:x:29:\ninput:x:101:\nkvm:x:102:\n' \
+	>"$ROOT/etc/group"
+printf 'root:x:0:0:root:/root:/bin/sh\n' >"$ROOT/etc/passwd"
+
+# A modules.alias made from this machine's own MODALIAS values: each gets a
+# module of its own, except the first, which maps to a module that is
+# "loaded" (ROOT/sys/module/already_loaded exists).
+find /sys/devices -name modalias -type f -exec cat {} + 2>/dev/null |
+	sort -u | awk 'NR == 1 { print "alias " $0 " already_loaded"; next }
+		{ printf "alias %s fake_mod_%d\n", $0, NR }' >"$SCRATCH/modules.alias"
+naliases=$(wc -l <"$SCRATCH/modules.alias")
+cat >"$SCRATCH/modprobe" <<EOS
+#!/bin/sh
+echo "\$@" >>"$SCRATCH/modprobe.log"
+EOS
+chmod +x "$SCRATCH/modprobe"
+
+"$BUILD_DIR/script_replay" --root "$ROOT" --config-dir "$SOURCE_DIR/lua/defaults" \
+	--alias-file "$SCRATCH/modules.alias" --modprobe "$SCRATCH/modprobe" \
+	>"$SCRATCH/replay.out" 2>"$SCRATCH/replay.err" ||
+	fail "script_replay failed: $(cat "$SCRATCH/replay.err")"
+
+# Every node devtmpfs has (other mounts such as devpts left out).
+find /dev -xdev \( -type b -o -type c \) >"$SCRATCH/nodes"
+total=$(wc -l <"$SCRATCH/nodes")
+[ "$total" -gt 10 ] || fail "only $total nodes in /dev"
+missing=0
+while read -r node; do
+	name=${node#/dev/}
+	want=$(stat -c '%F %t:%T' "$node")
+	if [ ! -e "$ROOT/dev/$name" ] && [ ! -L "$ROOT/dev/$name" ]; then
+		echo "missing: /dev/$name ($want)" >&2
+		missing=$((missing + 1))
+		continue
+	fi
+	got=$(stat -c '%F %t:%T' "$ROOT/dev/$name")
+	if [ "$got" != "$want" ]; then
+		echo "differs: /dev/$name: $got, devtmpfs has $want" >&2
+		missing=$((missing + 1))
+	fi
+done <"$SCRATCH/nodes"
+[ "$missing" -eq 0 ] || fail "$missing of $total nodes missing or different"
+echo "all $total devtmpfs nodes present with the same type and major:minor"
+
+# Policy and groups: null is 0666, tty0 belongs to group tty (5).
+[ "$(stat -c %a "$ROOT/dev/null")" = 666 ] || fail "/dev/null is not 0666"
+[ "$(stat -c %g "$ROOT/dev/tty0")" = 5 ] || fail "/dev/tty0 is not group 5"
+[ "$(stat -c %a "$ROOT/dev/tty0")" = 620 ] || fail "/dev/tty0 is not 0620"
+
+# Nothing left outside ROOT/dev and the files we made.
+extra=$(cd "$ROOT" && find . -mindepth 1 -maxdepth 1 ! -name dev ! -name etc ! -name sys)
+[ -z "$extra" ] || fail "unexpected files in the root: $extra"
+
+# Modules: only when the matcher is built in (src/alias.c, branch alias).
+if [ -f "$SOURCE_DIR/src/alias.c" ]; then
+	[ -s "$SCRATCH/modprobe.log" ] || fail "modprobe was never called"
+	tr ' ' '\n' <"$SCRATCH/modprobe.log" | grep -v '^-' | sort >"$SCRATCH/requested"
+	grep -q already_loaded "$SCRATCH/requested" &&
+		fail "a module present in /sys/module was requested"
+	dups=$(uniq -d "$SCRATCH/requested")
+	[ -z "$dups" ] || fail "modules requested twice: $dups"
+	nreq=$(wc -l <"$SCRATCH/requested")
+	[ "$nreq" -eq $((naliases - 1)) ] ||
+		fail "$nreq modules requested, want $((naliases - 1))"
+	echo "$nreq modules requested once each through the recording modprobe"
+else
+	echo "no alias matcher in this tree: module requests not checked"
+fi
+
+# A dry run prints the same actions through the same code and changes nothing.
+DRY=$SCRATCH/dry
+mkdir -p "$DRY/etc"
+calls=$(cat "$SCRATCH/modprobe.log" 2>/dev/null | wc -l)
+cp "$ROOT/etc/group" "$DRY/etc/group"
+"$BUILD_DIR/script_replay" --dry-run --root "$DRY" --config-dir "$SOURCE_DIR/lua/defaults" \
+	--alias-file "$SCRATCH/modules.alias" --modprobe "$SCRATCH/modprobe" \
+	>"$SCRATCH/dry.out" 2>"$SCRATCH/dry.err" || fail "dry run failed: $(cat "$SCRATCH/dry.err")"
+grep -qx "add /devices/virtual/mem/null: mknod /dev/null c 1:3 0666 root:root" "$SCRATCH/dry.out" ||
+	fail "no mknod line for /dev/null in the dry run: $(head "$SCRATCH/dry.out")"
+[ "$(grep -c ': mknod ' "$SCRATCH/dry.out")" -eq "$total" ] ||
+	fail "the dry run printed $(grep -c ': mknod ' "$SCRATCH/dry.out") mknod lines, want $total"
+[ "$(ls -A "$DRY")" = etc ] || fail "the dry run changed the root: $(ls -A "$DRY")"
+[ "$(cat "$SCRATCH/modprobe.log" 2>/dev/null | wc -l)" -eq "$calls" ] ||
+	fail "the dry run ran modprobe"
+echo "the dry run printed $total mknod lines and changed nothing"

@@ -1,0 +1,216 @@
+-- hotplug2.core, the real C module: confinement to the root, names from ROOT/etc, the budget, commands, firmware.
+local core = require "hotplug2.core"
+local actions = require "hotplug2.actions"
+
+local function sh(cmd)
+	local p = io.popen(cmd)
+	local out = p:read("*a")
+	p:close()
+	return (out:gsub("\n$", ""))
+end
+
+local function write(path, text)
+	local f = assert(io.open(path, "w"))
+	f:write(text)
+	f:close()
+end
+
+local function read(path)
+	local f = io.open(path)
+	if not f then return nil end
+	local s = f:read("*a")
+	f:close()
+	return s
+end
+
+local is_root = sh("id -u") == "0"
+
+describe("hotplug2.core", function()
+	local root
+
+	before_each(function()
+		root = sh("mktemp -d")
+		sh("mkdir -p " .. root .. "/dev " .. root .. "/outside " .. root .. "/etc")
+		core.set_root(root)
+	end)
+
+	after_each(function()
+		sh("rm -rf " .. root)
+	end)
+
+	it("creates links and directories under the root, replacing links atomically", function()
+		core.symlink("sda", "dev/disk/by-label/boot")
+		assert.are.equal("sda", core.readlink("dev/disk/by-label/boot"))
+		core.symlink("sdb", "dev/disk/by-label/boot")
+		assert.are.equal("sdb", core.readlink("dev/disk/by-label/boot"))
+		assert.are.equal("d", core.lstat("dev/disk").type)
+		assert.are.same({ "boot" }, core.readdir("dev/disk/by-label"))
+		core.mkdir("dev/snd", "0750")
+		assert.are.equal(tonumber("750", 8), core.lstat("dev/snd").mode)
+		assert.is_true(core.unlink("dev/disk/by-label/boot"))
+		assert.is_false(core.unlink("dev/disk/by-label/boot"))
+		-- No temporary names left behind.
+		assert.are.same({}, core.readdir("dev/disk/by-label"))
+	end)
+
+	it("refuses paths that leave the root", function()
+		for _, p in ipairs { "/etc/passwd", "dev/../etc/x", "..", "dev//x", "dev/./x", "" } do
+			local ok, err = pcall(core.symlink, "x", p)
+			assert.is_false(ok)
+			assert.truthy(err:find("refusing path", 1, true), err)
+		end
+	end)
+
+	it("does not follow a symlink planted under the root", function()
+		sh("ln -s ../outside " .. root .. "/dev/evil")
+		local ok, err = pcall(core.symlink, "x", "dev/evil/link")
+		assert.is_false(ok)
+		assert.truthy(err:find("Not a directory", 1, true), err)
+		ok = pcall(core.mkdir, "dev/evil/dir")
+		assert.is_false(ok)
+		assert.are.equal("", sh("ls -A " .. root .. "/outside"))
+	end)
+
+	it("lets no hostile DEVNAME write outside /dev, through the actions", function()
+		sh("ln -s ../outside " .. root .. "/dev/evil")
+		local a = actions.new { core = core, sys = core }
+		local hostile = { "../outside/x", "/outside/x", "evil/x", "input/../../outside/x" }
+		for _, name in ipairs(hostile) do
+			local ev = { ACTION = "add", SUBSYSTEM = "mem", DEVNAME = name, MAJOR = "1", MINOR = "3" }
+			assert.is_false(pcall(a.make_node, ev, { mode = "0666" }), name)
+			assert.is_false(pcall(a.make_link, { DEVNAME = "null" }, name), name)
+		end
+		assert.are.equal("", sh("ls -A " .. root .. "/outside"))
+		assert.are.equal("../outside", core.readlink("dev/evil"))
+	end)
+
+	it("makes device nodes with mode and owner (as root), or fails cleanly", function()
+		local ok, err = pcall(core.mknod, "dev/input/event0", "c", 13, 64, "0660", 0, 101)
+		if is_root then
+			assert.is_true(ok, err)
+			local st = core.lstat("dev/input/event0")
+			assert.are.same({ type = "c", mode = tonumber("660", 8), uid = 0, gid = 101,
+				major = 13, minor = 64 }, st)
+			-- Replacing a different node is atomic and leaves the right one.
+			core.mknod("dev/input/event0", "b", 8, 0, 384)
+			assert.are.equal("b", core.lstat("dev/input/event0").type)
+		else
+			assert.is_false(ok)
+			assert.truthy(err:find("Operation not permitted", 1, true), err)
+		end
+		assert.has_error(function() core.mknod("dev/x", "p", 1, 1, "0600") end)
+		assert.has_error(function() core.mknod("dev/x", "c", 1, 1, "0800") end)
+	end)
+
+	it("reads names from ROOT/etc/passwd and ROOT/etc/group", function()
+		write(root .. "/etc/passwd", "root:x:0:0:root:/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n")
+		write(root .. "/etc/group", "root:x:0:\ndialout:x:20:alice\nbroken:x:abc:\n")
+		assert.are.equal(1000, core.uid("alice"))
+		assert.are.equal(20, core.gid("dialout"))
+		assert.are.equal(42, core.gid("42"))
+		local id, err = core.gid("nosuch")
+		assert.is_nil(id)
+		assert.truthy(err:find("no 'nosuch' in", 1, true), err)
+		id, err = core.gid("broken")
+		assert.is_nil(id)
+		assert.truthy(err:find("/etc/group:3: malformed", 1, true), err)
+		sh("rm " .. root .. "/etc/group")
+		core.set_root(root)
+		id, err = core.gid("dialout")
+		assert.is_nil(id)
+		assert.truthy(err:find("unable to read", 1, true), err)
+	end)
+
+	it("lists script files in lexical order", function()
+		for _, n in ipairs { "20-b.lua", "10-a.lua", "notes.txt", "90-z.lua", ".hidden.lua" } do
+			write(root .. "/etc/" .. n, "")
+		end
+		assert.are.same({ root .. "/etc/10-a.lua", root .. "/etc/20-b.lua", root .. "/etc/90-z.lua" },
+			core.script_files(root .. "/etc"))
+	end)
+
+	it("aborts a runaway function, even one that catches errors", function()
+		core.set_budget(50)
+		local ok, err = core.pcall(function() while true do end end)
+		assert.is_false(ok)
+		assert.truthy(err:find("budget of 50 ms", 1, true), err)
+		ok, err = core.pcall(function()
+			while true do pcall(function() while true do end end) end
+		end)
+		assert.is_false(ok)
+		assert.truthy(err:find("budget", 1, true), err)
+		-- The hook is quiet again afterwards.
+		assert.is_true(core.pcall(function() for _ = 1, 1e5 do end end))
+		core.set_budget(200)
+	end)
+
+	it("returns the error without the traceback, and results on success", function()
+		local ok, err = core.pcall(function() error("broken", 0) end)
+		assert.is_false(ok)
+		assert.are.equal("broken", err)
+		assert.are.same({ true, 1, 2 }, { core.pcall(function(a, b) return a, b end, 1, 2) })
+	end)
+
+	it("runs commands without a shell and returns their status", function()
+		assert.are.equal(3, core.run({ "/bin/sh", "-c", "exit 3" }, {}))
+		assert.are.equal(0, core.run({ "/bin/sh", "-c", 'test "$FOO" = "a b"' }, { FOO = "a b" }))
+		assert.are.equal(137, core.run({ "/bin/sleep", "5" }, {}, 100))
+		-- A program that cannot be started exits 127, as in a shell.
+		assert.are.equal(127, core.run({ "/nonexistent/prog" }, {}))
+	end)
+
+	it("speaks the firmware loading protocol", function()
+		local dev = root .. "/sys/devices/x/firmware/x"
+		sh("mkdir -p " .. dev .. " " .. root .. "/lib/firmware")
+		write(dev .. "/loading", "")
+		write(dev .. "/data", "")
+		write(root .. "/lib/firmware/fw.bin", "\0\1firmware bytes")
+		assert.is_true(core.firmware("/devices/x/firmware/x", "lib/firmware/fw.bin"))
+		assert.are.equal("10", read(dev .. "/loading"))
+		assert.are.equal("\0\1firmware bytes", read(dev .. "/data"))
+		write(dev .. "/loading", "")
+		assert.has_error(function() core.firmware("/devices/x/firmware/x", nil) end)
+		assert.are.equal("-1", read(dev .. "/loading"))
+		assert.has_error(function() core.firmware("/devices/../../etc", "lib/firmware/fw.bin") end)
+	end)
+
+	it("turns a wire-format recording into the events handlers get", function()
+		local rec = "add@/devices/virtual/mem/null\0ACTION=add\0DEVPATH=/devices/virtual/mem/null\0"
+			.. "SUBSYSTEM=mem\0MAJOR=1\0MINOR=3\0DEVNAME=null\0DEVMODE=0666\0SEQNUM=815\0"
+			-- 2.4, through dnode: no DEVPATH in the header, no MODALIAS.
+			.. "add@\0ACTION=add\0SUBSYSTEM=pci\0PCI_CLASS=C0300\0PCI_ID=8086:2934\0"
+			.. "PCI_SUBSYS_ID=17AA:20F0\0SEQNUM=0\0"
+		local evs = core.events(rec)
+		assert.are.equal(2, #evs)
+		assert.are.same({ ACTION = "add", DEVPATH = "/devices/virtual/mem/null", SUBSYSTEM = "mem",
+			MAJOR = "1", MINOR = "3", DEVNAME = "null", DEVMODE = "0666", SEQNUM = "815" }, evs[1])
+		assert.are.equal("", evs[2].DEVPATH)
+		assert.are.equal("pci:v00008086d00002934sv000017AAsd000020F0bc0Csc03i00", evs[2].MODALIAS)
+		assert.are.same({}, core.events(""))
+		local ok, err = pcall(core.events, rec .. "garbage\0")
+		assert.is_false(ok)
+		assert.truthy(err:find("message 2: variable without", 1, true), err)
+	end)
+
+	it("finds no modules without an alias index", function()
+		assert.are.same({}, core.modules("pci:v00008086d00001237sv*"))
+	end)
+
+	it("resolves MODALIAS with the real matcher from a modules.alias file", function()
+		write(root .. "/modules.alias", table.concat({
+			"# Aliases extracted from modules themselves.",
+			"alias pci:v00008086d00007113sv*sd*bc*sc*i* i2c_piix4",
+			"alias pci:v*d*sv*sd*bc06sc80i* generic_bridge",
+			"alias usb:v046Dp0A44d*dc*dsc*dp*ic01isc01ip*in* snd_usb_audio",
+			"",
+		}, "\n"))
+		core.load_aliases(root .. "/modules.alias")
+		local found = core.modules("pci:v00008086d00007113sv00000000sd00000000bc06sc80i00")
+		table.sort(found)
+		assert.are.same({ "generic_bridge", "i2c_piix4" }, found)
+		assert.are.same({ "snd_usb_audio" },
+			core.modules("usb:v046Dp0A44d0100dc00dsc00dp00ic01isc01ip00in00"))
+		assert.are.same({}, core.modules("acpi:PNP0A03:"))
+		assert.has_error(function() core.load_aliases(root .. "/nonexistent") end)
+	end)
+end)

@@ -1,0 +1,236 @@
+/* Tests for path confinement: refused paths, planted symlinks, atomic replacement, on a scratch directory. */
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "rootfs.h"
+
+struct check_case {
+	const char	*path;
+	const char	*reason;	/* NULL: accepted */
+};
+
+static const struct check_case check_cases[] = {
+	{ "dev/null", NULL },
+	{ "dev/input/event0", NULL },
+	{ "dev/bus/usb/001/002", NULL },
+	{ "dev/..hidden", NULL },
+	{ "dev/a..b", NULL },
+	{ "dev/...", NULL },
+	{ "", "empty path" },
+	{ "/dev/null", "absolute path" },
+	{ "/", "absolute path" },
+	{ "..", "'..' path component" },
+	{ "dev/..", "'..' path component" },
+	{ "dev/../etc/passwd", "'..' path component" },
+	{ "dev/input/../../../etc", "'..' path component" },
+	{ ".", "'.' path component" },
+	{ "dev/./null", "'.' path component" },
+	{ "dev//null", "empty path component" },
+	{ "dev/null/", "empty path component" },
+};
+
+static void
+test_check(void **state)
+{
+	const char	*why;
+	size_t		 i;
+	int		 rc;
+
+	(void)state;
+	for (i = 0; i < sizeof(check_cases) / sizeof(check_cases[0]); i++) {
+		why = NULL;
+		rc = rootfs_check(check_cases[i].path, &why);
+		if (check_cases[i].reason == NULL) {
+			if (rc != 0)
+				fail_msg("%s refused: %s", check_cases[i].path,
+				    why);
+		} else if (rc != -1 || why == NULL ||
+		    strcmp(why, check_cases[i].reason) != 0)
+			fail_msg("%s: got %s, want %s", check_cases[i].path,
+			    why ? why : "accepted", check_cases[i].reason);
+	}
+}
+
+struct scratch {
+	char	 dir[64];
+	int	 fd;
+};
+
+static int
+setup(void **state)
+{
+	static struct scratch	 s;
+	char			 cmd[256];
+
+	snprintf(s.dir, sizeof(s.dir), "/tmp/hp2-rootfs.XXXXXX");
+	if (mkdtemp(s.dir) == NULL)
+		return -1;
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s/dev %s/outside", s.dir, s.dir);
+	if (system(cmd) != 0)
+		return -1;
+	if ((s.fd = open(s.dir, O_RDONLY | O_DIRECTORY)) == -1)
+		return -1;
+	*state = &s;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct scratch	*s = *state;
+	char		 cmd[256];
+
+	close(s->fd);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", s->dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Entries in a directory, "." and ".." aside. */
+static int
+count_entries(const char *dir)
+{
+	char	 path[PATH_MAX], cmd[PATH_MAX + 32];
+	int	 n = 0;
+	FILE	*p;
+
+	snprintf(cmd, sizeof(cmd), "ls -A %s", dir);
+	if ((p = popen(cmd, "r")) == NULL)
+		return -1;
+	while (fgets(path, sizeof(path), p) != NULL)
+		n++;
+	pclose(p);
+	return n;
+}
+
+static void
+test_planted_symlink(void **state)
+{
+	struct scratch	*s = *state;
+	char		 outside[128], link[128];
+	struct stat	 st;
+
+	snprintf(outside, sizeof(outside), "%s/outside", s->dir);
+	snprintf(link, sizeof(link), "%s/dev/evil", s->dir);
+	assert_int_equal(symlink("../outside", link), 0);
+	/* Every way of going through dev/evil is refused. */
+	assert_int_equal(rootfs_mknod(s->fd, "dev/evil/null", S_IFIFO | 0666,
+	    0, (uid_t)-1, (gid_t)-1), -1);
+	assert_int_equal(errno, ENOTDIR);
+	assert_int_equal(rootfs_symlink(s->fd, "x", "dev/evil/l"), -1);
+	assert_int_equal(rootfs_mkdir(s->fd, "dev/evil/d", 0755), -1);
+	assert_int_equal(rootfs_open(s->fd, "dev/evil/f", O_WRONLY | O_CREAT,
+	    0644), -1);
+	/* chmod of the link itself must not reach its target. */
+	assert_int_equal(rootfs_chmod(s->fd, "dev/evil", 0777), -1);
+	assert_int_equal(stat(outside, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0755);
+	assert_int_equal(count_entries(outside), 0);
+	/* Refused paths never reach the file system. */
+	assert_int_equal(rootfs_mknod(s->fd, "dev/../outside/x",
+	    S_IFIFO | 0666, 0, (uid_t)-1, (gid_t)-1), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(count_entries(outside), 0);
+	unlink(link);
+}
+
+static void
+test_atomic_replace(void **state)
+{
+	struct scratch	*s = *state;
+	struct stat	 st;
+	char		 buf[64], dir[128];
+
+	/* FIFOs need no privilege, and take the same path as device nodes. */
+	assert_int_equal(rootfs_mknod(s->fd, "dev/a/b/fifo", S_IFIFO | 0640, 0,
+	    (uid_t)-1, (gid_t)-1), 0);
+	assert_int_equal(rootfs_lstat(s->fd, "dev/a/b/fifo", &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0640);
+	assert_int_equal(rootfs_lstat(s->fd, "dev/a", &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	/* A new mode replaces the node; umask plays no part. */
+	umask(077);
+	assert_int_equal(rootfs_mknod(s->fd, "dev/a/b/fifo", S_IFIFO | 0666, 0,
+	    (uid_t)-1, (gid_t)-1), 0);
+	umask(022);
+	assert_int_equal(rootfs_lstat(s->fd, "dev/a/b/fifo", &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0666);
+	/* Links are replaced atomically, and a node replaces a link. */
+	assert_int_equal(rootfs_symlink(s->fd, "fifo", "dev/a/b/link"), 0);
+	assert_int_equal(rootfs_symlink(s->fd, "other", "dev/a/b/link"), 0);
+	assert_int_equal(rootfs_readlink(s->fd, "dev/a/b/link", buf,
+	    sizeof(buf)), 0);
+	assert_string_equal(buf, "other");
+	assert_int_equal(rootfs_mknod(s->fd, "dev/a/b/link", S_IFIFO | 0600, 0,
+	    (uid_t)-1, (gid_t)-1), 0);
+	assert_int_equal(rootfs_lstat(s->fd, "dev/a/b/link", &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	/* Nothing but the two names is left behind. */
+	snprintf(dir, sizeof(dir), "%s/dev/a/b", s->dir);
+	assert_int_equal(count_entries(dir), 2);
+	/* A directory is not replaced by a node. */
+	assert_int_equal(rootfs_mknod(s->fd, "dev/a", S_IFIFO | 0600, 0,
+	    (uid_t)-1, (gid_t)-1), -1);
+	assert_int_equal(rootfs_mkdir(s->fd, "dev/a/b/fifo", 0755), -1);
+	assert_int_equal(errno, ENOTDIR);
+	assert_int_equal(rootfs_chmod(s->fd, "dev/a/b/fifo", 0600), 0);
+	assert_int_equal(rootfs_unlink(s->fd, "dev/a/b/fifo"), 0);
+	assert_int_equal(rootfs_unlink(s->fd, "dev/a/b/fifo"), -1);
+	assert_int_equal(errno, ENOENT);
+}
+
+static void
+test_device_node(void **state)
+{
+	struct scratch	*s = *state;
+	struct stat	 st;
+
+	if (geteuid() != 0) {
+		assert_int_equal(rootfs_mknod(s->fd, "dev/null", S_IFCHR | 0666,
+		    makedev(1, 3), 0, 0), -1);
+		assert_int_equal(errno, EPERM);
+		return;
+	}
+	assert_int_equal(rootfs_mknod(s->fd, "dev/null", S_IFCHR | 0666,
+	    makedev(1, 3), 0, 5), 0);
+	assert_int_equal(rootfs_lstat(s->fd, "dev/null", &st), 0);
+	assert_true(S_ISCHR(st.st_mode));
+	assert_int_equal(major(st.st_rdev), 1);
+	assert_int_equal(minor(st.st_rdev), 3);
+	assert_int_equal(st.st_gid, 5);
+	assert_int_equal(st.st_mode & 07777, 0666);
+	assert_int_equal(rootfs_mknod(s->fd, "dev/null", S_IFBLK | 0660,
+	    makedev(8, 0), 0, 6), 0);
+	assert_int_equal(rootfs_lstat(s->fd, "dev/null", &st), 0);
+	assert_true(S_ISBLK(st.st_mode));
+	assert_int_equal(st.st_gid, 6);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_check),
+		cmocka_unit_test_setup_teardown(test_planted_symlink, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_atomic_replace, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_device_node, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
