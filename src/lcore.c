@@ -756,6 +756,15 @@ idfile_load(struct lcore *c, struct idfile *f)
 	return 0;
 }
 
+/* What goes between the root and a relative path in messages: no "//". */
+static const char *
+root_sep(const struct lcore *c)
+{
+	size_t	 n = strlen(c->root);
+
+	return n > 0 && c->root[n - 1] == '/' ? "" : "/";
+}
+
 static int
 lookup_id(lua_State *L, struct idfile *f)
 {
@@ -771,8 +780,8 @@ lookup_id(lua_State *L, struct idfile *f)
 	}
 	if (idfile_load(c, f) == -1) {
 		lua_pushnil(L);
-		lua_pushfstring(L, "unable to read %s/%s: %s", c->root,
-		    f->path, strerror(errno));
+		lua_pushfstring(L, "unable to read %s%s%s: %s", c->root,
+		    root_sep(c), f->path, strerror(errno));
 		return 2;
 	}
 	rc = passwd_lookup(f->text, f->len, name, &id, &line);
@@ -782,10 +791,11 @@ lookup_id(lua_State *L, struct idfile *f)
 	}
 	lua_pushnil(L);
 	if (rc == 0)
-		lua_pushfstring(L, "no '%s' in %s/%s", name, c->root, f->path);
+		lua_pushfstring(L, "no '%s' in %s%s%s", name, c->root,
+		    root_sep(c), f->path);
 	else
-		lua_pushfstring(L, "%s/%s:%d: malformed entry for '%s'",
-		    c->root, f->path, (int)line, name);
+		lua_pushfstring(L, "%s%s%s:%d: malformed entry for '%s'",
+		    c->root, root_sep(c), f->path, (int)line, name);
 	return 2;
 }
 
