@@ -5,6 +5,11 @@
 set -eu
 cd "$(dirname "$0")/.."
 scripts/deps.sh
+# The end-to-end tests boot user-mode-linux and qemu (as root; without them,
+# and outside CI, those tests report themselves skipped).
+if [ "$(id -u)" = 0 ]; then
+	scripts/e2e-deps.sh
+fi
 werror=OFF; [ "${CI:-}" = true ] && werror=ON
 
 echo "== fully static programs (build-static/) =="

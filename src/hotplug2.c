@@ -7,6 +7,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "monitor.h"
+#include "test.h"
 
 struct subcommand {
 	const char	*name;
@@ -21,6 +22,8 @@ static const struct subcommand subcommands[] = {
 	{ "check",	check_main,	"load the handler scripts and report every problem" },
 	/* daemon */
 	{ "daemon",	daemon_main,	"run the daemon (also: hotplug2 [options])" },
+	/* testing */
+	{ "test",	test_main,	"show what the scripts would do for one device" },
 };
 
 static void

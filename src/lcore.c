@@ -756,6 +756,15 @@ idfile_load(struct lcore *c, struct idfile *f)
 	return 0;
 }
 
+/* What goes between the root and a relative path in messages: no "//". */
+static const char *
+root_sep(const struct lcore *c)
+{
+	size_t	 n = strlen(c->root);
+
+	return n > 0 && c->root[n - 1] == '/' ? "" : "/";
+}
+
 static int
 lookup_id(lua_State *L, struct idfile *f)
 {
@@ -771,8 +780,8 @@ lookup_id(lua_State *L, struct idfile *f)
 	}
 	if (idfile_load(c, f) == -1) {
 		lua_pushnil(L);
-		lua_pushfstring(L, "unable to read %s/%s: %s", c->root,
-		    f->path, strerror(errno));
+		lua_pushfstring(L, "unable to read %s%s%s: %s", c->root,
+		    root_sep(c), f->path, strerror(errno));
 		return 2;
 	}
 	rc = passwd_lookup(f->text, f->len, name, &id, &line);
@@ -782,10 +791,11 @@ lookup_id(lua_State *L, struct idfile *f)
 	}
 	lua_pushnil(L);
 	if (rc == 0)
-		lua_pushfstring(L, "no '%s' in %s/%s", name, c->root, f->path);
+		lua_pushfstring(L, "no '%s' in %s%s%s", name, c->root,
+		    root_sep(c), f->path);
 	else
-		lua_pushfstring(L, "%s/%s:%d: malformed entry for '%s'",
-		    c->root, f->path, (int)line, name);
+		lua_pushfstring(L, "%s%s%s:%d: malformed entry for '%s'",
+		    c->root, root_sep(c), f->path, (int)line, name);
 	return 2;
 }
 
@@ -1367,6 +1377,22 @@ l_print(lua_State *L)
 	return 0;
 }
 
+/*
+ * core.set_verbose(n): what the core logs from now on, as -v does (0
+ * warnings, 1 info, 2 debug; -1 nothing).  Returns the previous level.
+ * hotplug2.testing silences the core this way while it collects the
+ * handlers' errors and log lines itself.
+ */
+static int
+l_set_verbose(lua_State *L)
+{
+	int	 old = log_getverbose();
+
+	log_setverbose((int)luaL_checkinteger(L, 1));
+	lua_pushinteger(L, old);
+	return 1;
+}
+
 static int
 l_gc(lua_State *L)
 {
@@ -1408,6 +1434,7 @@ static const luaL_Reg core_funcs[] = {
 	{ "script_files",	l_script_files },
 	{ "set_budget",		l_set_budget },
 	{ "set_root",		l_set_root },
+	{ "set_verbose",	l_set_verbose },
 	{ "spawn",		l_spawn },
 	{ "symlink",		l_symlink },
 	{ "uid",		l_uid },

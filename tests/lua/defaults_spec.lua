@@ -1,28 +1,16 @@
--- The default scripts in lua/defaults, loaded as the daemon loads them, on real events of this machine and the laptop fixture.
-local runner = require "hotplug2.runner"
-local fake = dofile("tests/lua/fake.lua")
+-- The default scripts in lua/defaults, specified with hotplug2.testing: every rule of every file, loaded as the daemon loads them.
+local testing = require "hotplug2.testing"
 
-local DEFAULTS = "lua/defaults"
-local FILES = { "10-modules.lua", "20-firmware.lua", "30-nodes.lua", "90-openwrt.lua" }
+local DEFAULTS = (os.getenv("HOTPLUG2_SOURCE_DIR") or ".") .. "/lua/defaults"
 
 local groups = { root = 0, tty = 5, disk = 6, lp = 7, kmem = 15, dialout = 20, cdrom = 24,
 	audio = 29, video = 44, input = 101, kvm = 102, render = 103 }
 
 local function load(o)
 	o = o or {}
-	o.groups = o.groups or groups
-	local core = fake.core(o)
-	local acts = {}
-	local sys = fake.sys()
-	local r = runner.new { core = core, sys = sys,
-		report = function(act) acts[#acts + 1] = act end }
-	for _, f in ipairs(FILES) do
-		local fh = assert(io.open(DEFAULTS .. "/" .. f))
-		local src = fh:read("*a")
-		fh:close()
-		assert(r:load_file(DEFAULTS .. "/" .. f, src))
-	end
-	return r, acts, sys, core
+	o.config_dir = DEFAULTS
+	o.group = o.group or groups
+	return testing.new(o)
 end
 
 local function add(subsystem, devname, major, minor, extra)
@@ -46,6 +34,7 @@ local nodes = {
 	{ add("misc", "autofs", 10, 235, { DEVMODE = "0644" }), "c", "0644", "root" },
 	{ add("mem", "null", 1, 3, { DEVMODE = "0600" }), "c", "0666", "root" },
 	{ add("mem", "port", 1, 4), "c", "0640", "kmem" },
+	{ add("mem", "kmem", 1, 2), "c", "0640", "kmem" },
 	{ add("tty", "tty", 5, 0), "c", "0666", "tty" },
 	{ add("tty", "ptmx", 5, 2), "c", "0666", "tty" },
 	{ add("tty", "console", 5, 1), "c", "0600", "root" },
@@ -54,6 +43,8 @@ local nodes = {
 	{ add("tty", "ttyS0", 4, 64), "c", "0660", "dialout" },
 	{ add("tty", "ttyUSB0", 188, 0), "c", "0660", "dialout" },
 	{ add("tty", "ttyACM0", 166, 0), "c", "0660", "dialout" },
+	{ add("tty", "ttyprintk", 5, 3), "c", "0600", "root" },
+	{ add("tty", "ttynull", 242, 0, { DEVMODE = "0666" }), "c", "0666", "root" },
 	{ add("vc", "vcs1", 7, 1), "c", "0620", "tty" },
 	{ add("vc", "vcsa", 7, 128), "c", "0620", "tty" },
 	{ add("block", "vda", 254, 0, { DEVTYPE = "disk" }), "b", "0660", "disk" },
@@ -76,85 +67,149 @@ local nodes = {
 	{ add("usb", "bus/usb/001/001", 189, 0, { DEVTYPE = "usb_device" }), "c", "0664", "root" },
 	{ add("printer", "usb/lp0", 180, 0), "c", "0660", "lp" },
 	{ add("rtc", "rtc0", 252, 0), "c", "0644", "root" },
+	{ add("scsi_generic", "sg0", 21, 0), "c", "0660", "disk" },
+	{ add("hidraw", "hidraw0", 247, 0), "c", "0600", "root" },
 }
 
 describe("the default scripts", function()
-	it("pass hotplug2's own loading, every file", function()
-		local r = load()
-		assert.are.equal(4, #r.files)
-		assert.are.same({}, r.problems)
+	it("all load, in order", function()
+		local hp = load()
+		assert.are.same({ DEFAULTS .. "/10-modules.lua", DEFAULTS .. "/20-firmware.lua",
+			DEFAULTS .. "/30-nodes.lua", DEFAULTS .. "/90-openwrt.lua" }, hp.files)
+		assert.are.same({}, hp.problems)
 	end)
+end)
 
+describe("30-nodes.lua", function()
 	for _, n in ipairs(nodes) do
 		local ev, typ, mode, group = n[1], n[2], n[3], n[4]
-		it(("create /dev/%s %s %s %s"):format(ev.DEVNAME, typ, mode, group), function()
-			local r, acts, sys = load()
-			assert.are.equal(0, r:handle(ev))
-			assert.are.equal(1, #acts)
-			local a = acts[1]
-			assert.are.equal("mknod", a[1])
-			assert.are.equal("/dev/" .. ev.DEVNAME, a.path)
-			assert.are.equal(typ, a.type)
-			assert.are.equal(tonumber(mode, 8), a.mode)
-			assert.are.equal(group, a.group)
-			assert.are.equal(groups[group], a.gid)
-			assert.are.same({ "mknod", "dev/" .. ev.DEVNAME, typ, tonumber(ev.MAJOR),
-				tonumber(ev.MINOR), tonumber(mode, 8), 0, groups[group] }, sys.calls[1])
+		it(("creates /dev/%s %s %s %s"):format(ev.DEVNAME, typ, mode, group), function()
+			local hp = load()
+			assert.are.same({ { "mknod", path = "/dev/" .. ev.DEVNAME, type = typ,
+				major = tonumber(ev.MAJOR), minor = tonumber(ev.MINOR), mode = tonumber(mode, 8),
+				owner = "root", group = group, uid = 0, gid = groups[group] } }, hp:handle(ev))
+			assert.are.same({}, hp.log)
 		end)
 	end
 
-	it("remove nodes on remove", function()
-		local r, acts = load()
-		r:handle { ACTION = "remove", SUBSYSTEM = "block", DEVNAME = "sda1", MAJOR = "8",
-			MINOR = "1", DEVPATH = "/devices/x/block/sda/sda1" }
-		assert.are.same({ { "unlink", path = "/dev/sda1" } }, acts)
+	it("removes the node on remove", function()
+		local hp = load()
+		assert.are.same({ { "unlink", path = "/dev/sda1" } }, hp:handle { ACTION = "remove",
+			SUBSYSTEM = "block", DEVNAME = "sda1", MAJOR = "8", MINOR = "1",
+			DEVPATH = "/devices/x/block/sda/sda1" })
 	end)
 
-	it("leave change events and devices without a node alone", function()
-		local r, acts = load()
-		r:handle(add("mem", "null", 1, 3, { ACTION = "change" }))
-		r:handle { ACTION = "add", SUBSYSTEM = "pci", DEVPATH = "/devices/pci0000:00/0000:00:00.0" }
-		assert.are.same({}, acts)
+	it("leaves change events, and devices without a node or numbers, alone", function()
+		local hp = load()
+		assert.are.same({}, hp:handle(add("mem", "null", 1, 3, { ACTION = "change" })))
+		assert.are.same({}, hp:handle { ACTION = "add", SUBSYSTEM = "pci",
+			DEVPATH = "/devices/pci0000:00/0000:00:00.0" })
+		assert.are.same({}, hp:handle { ACTION = "add", SUBSYSTEM = "net", DEVNAME = "eth0",
+			DEVPATH = "/devices/virtual/net/eth0" })
 	end)
 
-	it("load the modules a MODALIAS resolves to, once", function()
-		local alias = "pci:v00008086d00007113sv00000000sd00000000bc06sc80i00"
-		local r, acts = load { aliases = { [alias] = { "i2c_piix4" } } }
-		local ev = { ACTION = "add", SUBSYSTEM = "pci", MODALIAS = alias,
-			DEVPATH = "/devices/pci0000:00/0000:00:01.3", SEQNUM = "5" }
-		r:handle(ev)
-		r:handle(ev)
-		assert.are.same({ { "modprobe", modules = { "i2c_piix4" },
-			argv = { "/sbin/modprobe", "-b", "-a", "i2c_piix4" } } }, acts)
+	it("still makes the node when the group is missing from /etc/group, as root's, and says so", function()
+		local hp = load { group = { root = 0 } }
+		local acts = hp:handle(add("tty", "ttyS0", 4, 64))
+		assert.are.equal(0, acts[1].gid)
+		assert.truthy(hp.log[1][2]:find("no 'dialout' in", 1, true), hp.log[1][2])
+	end)
+end)
+
+describe("10-modules.lua", function()
+	local alias = "pci:v00008086d00007113sv00000000sd00000000bc06sc80i00"
+	local aliases = "alias pci:v00008086d00007113sv*sd*bc*sc*i* i2c_piix4\n"
+		.. "alias pci:v00008086d00007113sv*sd*bc06sc80i* intel_smbus_extra\n"
+	local ev = { ACTION = "add", SUBSYSTEM = "pci", MODALIAS = alias,
+		DEVPATH = "/devices/pci0000:00/0000:00:01.3", SEQNUM = "5" }
+
+	it("asks modprobe for what MODALIAS resolves to, once", function()
+		local hp = load { modules_alias = aliases }
+		assert.are.same({ { "modprobe", modules = { "i2c_piix4", "intel_smbus_extra" },
+			argv = { "/sbin/modprobe", "-b", "-a", "i2c_piix4", "intel_smbus_extra" } } },
+			hp:handle(ev))
+		assert.are.same({}, hp:handle(ev))
 	end)
 
-	it("load firmware and stop there", function()
-		local r, acts = load { files = { ["lib/firmware/iwlwifi-5000-1.ucode"] = true } }
-		r:handle { ACTION = "add", SUBSYSTEM = "firmware", FIRMWARE = "iwlwifi-5000-1.ucode",
-			DEVPATH = "/devices/pci0000:00/0000:00:1c.1/0000:03:00.0/firmware/0000:03:00.0" }
-		assert.are.equal(2, #acts)
-		assert.are.equal("firmware", acts[1][1])
-		assert.are.equal("/lib/firmware/iwlwifi-5000-1.ucode", acts[1].file)
-		assert.are.same({ "stop", file = DEFAULTS .. "/20-firmware.lua" }, acts[2])
+	it("leaves out modules that are loaded", function()
+		local hp = load { modules_alias = aliases, loaded = { "i2c_piix4" } }
+		assert.are.same({ "intel_smbus_extra" }, hp:handle(ev)[1].modules)
 	end)
 
-	it("run /etc/hotplug.d scripts as OpenWrt does, when there are any", function()
-		local r, acts = load { root = "/scratch", dirs = {
-			["etc/hotplug.d"] = { "net" }, ["etc/hotplug.d/net"] = { "10-a", "20-b" } } }
-		r:handle { ACTION = "add", SUBSYSTEM = "net", INTERFACE = "eth0",
+	it("synthesizes the MODALIAS of a 2.4 event (hotplug2-dnode) and loads its module", function()
+		local hp = load { modules_alias = aliases }
+		local acts = hp:handle { ACTION = "add", SUBSYSTEM = "pci", DEVPATH = "/devices/pci0000:00/0000:00:01.3",
+			PCI_CLASS = "68000", PCI_ID = "8086:7113", PCI_SUBSYS_ID = "0000:0000" }
+		assert.are.same({ "i2c_piix4", "intel_smbus_extra" }, acts[1].modules)
+	end)
+
+	it("does nothing on remove, or without a match", function()
+		local hp = load { modules_alias = aliases }
+		local rm = {}
+		for k, v in pairs(ev) do rm[k] = v end
+		rm.ACTION = "remove"
+		assert.are.same({}, hp:handle(rm))
+		assert.are.same({}, hp:handle { ACTION = "add", DEVPATH = "/devices/x", MODALIAS = "acpi:NONE:" })
+	end)
+end)
+
+describe("20-firmware.lua", function()
+	local req = { ACTION = "add", SUBSYSTEM = "firmware", FIRMWARE = "iwlwifi-5000-1.ucode",
+		DEVPATH = "/devices/pci0000:00/0000:00:1c.1/0000:03:00.0/firmware/0000:03:00.0" }
+
+	it("loads the file, updates/ first, and stops there", function()
+		local hp = load { files = { ["/lib/firmware/iwlwifi-5000-1.ucode"] = "old",
+			["/lib/firmware/updates/iwlwifi-5000-1.ucode"] = "new" } }
+		assert.are.same({
+			{ "firmware", devpath = req.DEVPATH, file = "/lib/firmware/updates/iwlwifi-5000-1.ucode" },
+			{ "stop", file = DEFAULTS .. "/20-firmware.lua" },
+		}, hp:handle(req))
+	end)
+
+	it("tells the kernel when the file is nowhere, and fails with the reason", function()
+		local hp = load()
+		local acts, failures = hp:try(req)
+		assert.are.same({ { "firmware", devpath = req.DEVPATH } }, acts)
+		assert.are.same({ DEFAULTS .. "/20-firmware.lua:5: load_firmware: iwlwifi-5000-1.ucode "
+			.. "not found in /lib/firmware/updates:/lib/firmware" }, failures)
+	end)
+end)
+
+describe("90-openwrt.lua", function()
+	local hotplug_d = { ["/etc/hotplug.d/net/10-a"] = "", ["/etc/hotplug.d/net/20-b"] = "",
+		["/etc/hotplug.d/button/10-reset"] = "", ["/etc/hotplug.d/empty/.keep"] = "" }
+
+	it("runs /etc/hotplug.d/SUBSYSTEM/* in order, in one shell, with DEVICENAME", function()
+		local hp = load { files = hotplug_d }
+		local acts = hp:handle { ACTION = "add", SUBSYSTEM = "net", INTERFACE = "eth0",
 			DEVPATH = "/devices/virtual/net/eth0" }
-		assert.are.equal("setenv", acts[1][1])
-		assert.are.equal("eth0", acts[1].value)
-		local ex = acts[2]
-		assert.are.equal("exec", ex[1])
+		assert.are.same({ "setenv", key = "DEVICENAME", value = "eth0" }, acts[1])
 		assert.are.same({ "/bin/sh", "-c", 'for f in "$@"; do (. "$f"); done', "hotplug-call",
-			"/scratch/etc/hotplug.d/net/10-a", "/scratch/etc/hotplug.d/net/20-b" }, ex.argv)
-		assert.are.equal("eth0", ex.env.INTERFACE)
-		assert.are.equal("add", ex.env.ACTION)
+			"/etc/hotplug.d/net/10-a", "/etc/hotplug.d/net/20-b" }, acts[2].argv)
+		assert.are.equal("eth0", acts[2].env.INTERFACE)
+		assert.are.equal("add", acts[2].env.ACTION)
+		assert.are.equal("eth0", acts[2].env.DEVICENAME)
+		assert.are.equal(2, #acts)
 	end)
 
-	it("register no hotplug.d handler without /etc/hotplug.d", function()
-		local r = load()
-		assert.are.equal(4, #r.handlers)
+	for _, sub in ipairs { "net", "input", "button", "usb", "block", "tty", "ieee1394", "atm" } do
+		it("handles " .. sub .. " events", function()
+			local files = { ["/etc/hotplug.d/" .. sub .. "/50-x"] = "" }
+			local hp = load { files = files }
+			local acts = hp:handle { ACTION = "remove", SUBSYSTEM = sub, DEVPATH = "/devices/virtual/x/y" }
+			assert.are.same({ "/etc/hotplug.d/" .. sub .. "/50-x" }, { acts[#acts].argv[5] })
+		end)
+	end
+
+	it("leaves other subsystems, and subsystems without fragments, alone", function()
+		local hp = load { files = hotplug_d }
+		assert.are.same({}, hp:handle { ACTION = "add", SUBSYSTEM = "pci", DEVPATH = "/devices/pci0000:00/x" })
+		assert.are.same({}, hp:handle { ACTION = "add", SUBSYSTEM = "usb", DEVPATH = "/devices/x/usb1" })
+	end)
+
+	it("registers nothing without /etc/hotplug.d", function()
+		local with, without = load { files = hotplug_d }, load()
+		assert.are.equal(#without.runner.handlers + 1, #with.runner.handlers)
+		assert.are.same({}, without:handle { ACTION = "add", SUBSYSTEM = "net", DEVPATH = "/devices/virtual/net/lo" })
 	end)
 end)

@@ -1,0 +1,76 @@
+#!/bin/sh
+# Install what the end-to-end tests need (only what is missing): user-mode-linux,
+# uml-utilities and qemu from Debian, and Debian's cloud kernel, which is
+# downloaded and extracted into a cache, never installed, so the host's /boot
+# and /lib/modules stay untouched.
+# usage: scripts/e2e-deps.sh   (HOTPLUG2_E2E_CACHE overrides /var/cache/hotplug2-e2e)
+set -eu
+
+PACKAGES="user-mode-linux uml-utilities qemu-system-x86 busybox-static kmod
+perl-base"
+cache=${HOTPLUG2_E2E_CACHE:-/var/cache/hotplug2-e2e}
+dest=$cache/linux-cloud
+
+die() {
+	echo "e2e-deps.sh: $*" >&2
+	exit 1
+}
+
+[ "$(id -u)" = 0 ] || die "run as root"
+export DEBIAN_FRONTEND=noninteractive
+updated=0
+apt_update() {
+	[ "$updated" = 1 ] && return 0
+	apt-get update -qq >/dev/null
+	updated=1
+}
+
+missing=""
+for p in $PACKAGES; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	echo "e2e-deps.sh: installing:$missing" >&2
+	apt_update
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+# The metapackage names the current cloud kernel package.
+kernel_package() {
+	apt-cache depends linux-image-cloud-amd64 2>/dev/null |
+	    awk '/Depends: linux-image-[0-9]/ { print $2; exit }'
+}
+pkg=$(kernel_package)
+if [ -z "$pkg" ]; then
+	apt_update
+	pkg=$(kernel_package)
+fi
+if [ -z "$pkg" ]; then
+	[ -r "$dest/version" ] ||
+		die "cannot resolve linux-image-cloud-amd64 and have no cached kernel"
+	echo "e2e-deps.sh: cannot resolve linux-image-cloud-amd64;" \
+	    "keeping the cached $(cat "$dest/version")" >&2
+	exit 0
+fi
+kver=${pkg#linux-image-}
+if [ -r "$dest/version" ] && [ "$(cat "$dest/version")" = "$kver" ] &&
+    [ -r "$dest/lib/modules/$kver/modules.dep" ]; then
+	exit 0
+fi
+
+echo "e2e-deps.sh: extracting $pkg into $dest" >&2
+mkdir -p "$cache"
+tmp=$(mktemp -d "$cache/download.XXXXXX")
+trap 'rm -rf "$tmp" "$dest.new"' EXIT
+(cd "$tmp" && apt-get download -qq -o APT::Sandbox::User=root "$pkg") ||
+	die "unable to download $pkg"
+rm -rf "$dest.new"
+mkdir "$dest.new"
+dpkg-deb -x "$tmp"/*.deb "$dest.new"
+# The package ships no modules.dep or modules.alias: its postinst runs depmod.
+depmod -b "$dest.new" "$kver"
+echo "$kver" >"$dest.new/version"
+rm -rf "$dest"
+mv "$dest.new" "$dest"

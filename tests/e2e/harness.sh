@@ -1,0 +1,79 @@
+# Host-side helpers shared by uml-run.sh and qemu-run.sh (sourced, POSIX sh).
+
+# Where scripts/e2e-deps.sh keeps the extracted kernels, outside /boot and
+# /lib/modules so the host's own kernel files are never touched.
+E2E_CACHE=${HOTPLUG2_E2E_CACHE:-/var/cache/hotplug2-e2e}
+
+e2e_prog=${0##*/}
+
+e2e_die() {
+	echo "$e2e_prog: $*" >&2
+	exit 1
+}
+
+# A missing prerequisite skips (exit 77) outside CI and fails inside it, so a
+# CI run can never pass by skipping the end-to-end tests.
+e2e_skip() {
+	if [ "${CI:-}" = true ]; then
+		echo "$e2e_prog: FAIL: prerequisite missing in CI: $*" >&2
+		exit 1
+	fi
+	echo "$e2e_prog: SKIP: $*" >&2
+	exit 77
+}
+
+e2e_need_cmd() {
+	for c; do
+		command -v "$c" >/dev/null 2>&1 ||
+		    e2e_skip "$c not found; run scripts/e2e-deps.sh"
+	done
+}
+
+# e2e_poll SECONDS COMMAND...: run COMMAND every 100 ms until it succeeds.
+e2e_poll() {
+	e2e_limit=$(( $1 * 10 )); shift
+	e2e_i=0
+	while [ "$e2e_i" -lt "$e2e_limit" ]; do
+		"$@" && return 0
+		sleep 0.1
+		e2e_i=$((e2e_i + 1))
+	done
+	return 1
+}
+
+# The milliseconds since the epoch, for the boot timings.
+e2e_now_ms() {
+	date +%s%3N
+}
+
+# e2e_guest_output LOG: the lines the guest script printed, between the
+# E2E-BEGIN marker and the E2E-RESULT line, without the serial line's CR.
+e2e_guest_output() {
+	tr -d '\r' <"$1" | sed -n '/^E2E-BEGIN$/,/^E2E-RESULT /{
+		/^E2E-BEGIN$/d
+		/^E2E-RESULT /d
+		p
+	}'
+}
+
+# e2e_guest_rc LOG: the guest script's exit status, or nothing when the
+# guest never got that far (it crashed, hung or was killed).
+e2e_guest_rc() {
+	tr -d '\r' <"$1" | sed -n 's/^E2E-RESULT rc=\([0-9]*\)$/\1/p' | tail -n 1
+}
+
+# e2e_finish LOG KEEP STATUS WHY: keep the whole log and show its tail when the
+# run failed (or when asked to), remove it otherwise, and exit with STATUS.
+e2e_finish() {
+	if [ "$3" != 0 ] || [ "$2" = 1 ]; then
+		if [ "$3" != 0 ]; then
+			echo "$e2e_prog: FAIL: $4" >&2
+			echo "$e2e_prog: last lines of the guest log $1:" >&2
+			tr -d '\r' <"$1" | tail -n 40 | sed 's/^/  | /' >&2
+		fi
+		echo "$e2e_prog: guest log kept: $1" >&2
+	else
+		rm -f "$1"
+	fi
+	exit "$3"
+}
