@@ -304,8 +304,9 @@ read_netlink(struct hp2d *d, uint64_t now, int may_overflow)
 		if (r == 1) {
 			if (ev == &spare)
 				overflow(d, ev);
-			else
-				queue_push(d->q, now);
+			else if (!queue_push(d->q, now))
+				log_debug("SEQNUM %llu again or too late: "
+				    "dropped", (unsigned long long)ev->seqnum);
 		} else if (r == -1) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK) {
 				d->input_drained = 1;
@@ -386,9 +387,12 @@ read_replay(struct hp2d *d, uint64_t now)
 			off++;
 			n--;
 		}
-		if (n > 0 && uevent_parse(ev, d->rbuf + off, n, &why) == 0)
-			queue_push(d->q, now);
-		else if (n > 0)
+		if (n > 0 && uevent_parse(ev, d->rbuf + off, n, &why) == 0) {
+			if (!queue_push(d->q, now))
+				log_debug("replay: SEQNUM %llu again or too "
+				    "late: dropped",
+				    (unsigned long long)ev->seqnum);
+		} else if (n > 0)
 			log_warnx("replay: skipping a bad event at byte %zu: %s",
 			    d->rbase + off, why);
 		off += n;
@@ -708,13 +712,17 @@ daemon_main(int argc, char *argv[])
 		if ((d.rbuf = malloc(REPLAY_BUF)) == NULL)
 			fatal("malloc");
 	} else {
+		/*
+		 * Read, then bind: whatever the socket receives is newer and
+		 * none of it is taken for stale.  An event in between is
+		 * missed, seen as a gap and made up for by a coldplug.
+		 */
+		queue_set_last(d.q, read_kernel_seqnum());
+		d.seqnum_file = queue_last(d.q) != 0;
 		d.nlfd = netlink_open(NETLINK_UEVENT_GROUP,
 		    NETLINK_RCVBUF_WANT, NULL);
 		if (d.nlfd == -1)
 			return EXIT_SYSCALL;
-		/* Bound first, then read: what comes later is seen. */
-		queue_set_last(d.q, read_kernel_seqnum());
-		d.seqnum_file = queue_last(d.q) != 0;
 	}
 	if (!foreground)
 		detach();
@@ -737,9 +745,9 @@ daemon_main(int argc, char *argv[])
 		netlink_stats_log(&d.nst);
 	log_info("%lu events handled, %lu dropped, %lu resynchronizations",
 	    d.handled, d.dropped, d.resyncs);
-	log_debug("queue: %lu reordered, %lu late, %lu gaps, %lu firmware "
-	    "requests ahead of their turn", queue_stats(d.q)->reordered,
-	    queue_stats(d.q)->late, queue_stats(d.q)->gaps,
+	log_debug("queue: %lu reordered, %lu stale dropped, %lu gaps, %lu "
+	    "firmware requests ahead of their turn", queue_stats(d.q)->reordered,
+	    queue_stats(d.q)->stale, queue_stats(d.q)->gaps,
 	    queue_stats(d.q)->firmware_bypass);
 	script_free(d.script);
 	queue_free(d.q);

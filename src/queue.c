@@ -133,7 +133,19 @@ ring_remove(struct queue *q, unsigned int i)
 	return s;
 }
 
-void
+/* Was seq handed out early?  (Looked at, not taken.) */
+static int
+is_bypassed(const struct queue *q, uint64_t seq)
+{
+	unsigned int	 i;
+
+	for (i = 0; i < q->nbypassed; i++)
+		if (q->bypassed[i] == seq)
+			return 1;
+	return 0;
+}
+
+int
 queue_push(struct queue *q, uint64_t now_ms)
 {
 	uint32_t	 s;
@@ -141,11 +153,14 @@ queue_push(struct queue *q, uint64_t now_ms)
 	unsigned int	 i;
 
 	if (q->nfree == 0)
-		return;
-	s = q->free[--q->nfree];
-	q->arrival[s] = now_ms;
+		return 0;
+	s = q->free[q->nfree - 1];
 	seq = q->slot[s].seqnum;
-	q->st.pushed++;
+	if (seq != 0 && ((q->last != 0 && seq <= q->last) ||
+	    is_bypassed(q, seq))) {
+		q->st.stale++;
+		return 0;
+	}
 
 	/*
 	 * Insertion sort from the tail.  Kernel events come in order, so
@@ -156,11 +171,18 @@ queue_push(struct queue *q, uint64_t now_ms)
 	if (seq != 0) {
 		while (i > 0) {
 			prev = q->slot[ring_at(q, i - 1)].seqnum;
-			if (prev == 0 || prev <= seq)
+			if (prev == seq) {
+				q->st.stale++;
+				return 0;
+			}
+			if (prev == 0 || prev < seq)
 				break;
 			i--;
 		}
 	}
+	q->nfree--;
+	q->arrival[s] = now_ms;
+	q->st.pushed++;
 	if (i < q->len)
 		q->st.reordered++;
 	q->len++;
@@ -171,6 +193,7 @@ queue_push(struct queue *q, uint64_t now_ms)
 			ring_set(q, j, ring_at(q, j - 1));
 	}
 	ring_set(q, i, s);
+	return 1;
 }
 
 int
@@ -230,9 +253,11 @@ hand_out(struct queue *q, unsigned int i)
 		}
 		q->bypassed[q->nbypassed++] = seq;
 	} else if (seq != 0) {
-		if (q->last != 0 && seq <= q->last)
-			q->st.late++;
-		else
+		/*
+		 * Stale events never get in, but one queued behind a
+		 * SEQNUM-less barrier may come out after a newer one.
+		 */
+		if (seq > q->last)
 			q->last = seq;
 		while (q->nbypassed > 0 && take_bypassed(q, q->last + 1))
 			q->last++;

@@ -34,7 +34,7 @@ typedef int	(*queue_busy_fn)(const char *devpath, void *arg);
 struct queue_stats {
 	unsigned long	 pushed;
 	unsigned long	 reordered;	/* inserted before an earlier arrival */
-	unsigned long	 late;		/* SEQNUM at or below the last handed out */
+	unsigned long	 stale;		/* dropped: SEQNUM handed out or given up */
 	unsigned long	 gaps;		/* runs of SEQNUMs that never came */
 	unsigned long	 firmware_bypass; /* handed out ahead of a waiting head */
 };
@@ -48,10 +48,15 @@ int		 queue_full(const struct queue *q);
 
 /*
  * A free slot to receive the next event into, or NULL when the queue is
- * full.  The slot becomes part of the queue only with queue_push.
+ * full.  The slot becomes part of the queue only with queue_push, which
+ * returns 1, or 0 when it dropped the event as stale: its SEQNUM was
+ * handed out already, is waiting in the queue, or was given up as a gap
+ * (the coldplug that made up for it announced the device again).  On a
+ * 2.6+ kernel that also calls hotplug2-dnode as its helper, every event
+ * arrives twice, and only the first copy counts.
  */
 struct uevent	*queue_slot(struct queue *q);
-void		 queue_push(struct queue *q, uint64_t now_ms);
+int		 queue_push(struct queue *q, uint64_t now_ms);
 
 /*
  * The event to hand to the scripts now, or NULL.  Only one event is out
@@ -66,7 +71,8 @@ void		 queue_done(struct queue *q);
 
 /*
  * The highest SEQNUM handed out so far; the daemon seeds it from
- * /sys/kernel/uevent_seqnum at start so that the first gap is real.
+ * /sys/kernel/uevent_seqnum before it binds its socket, so that the
+ * first gap is real and nothing it receives is taken for stale.
  */
 uint64_t	 queue_last(const struct queue *q);
 void		 queue_set_last(struct queue *q, uint64_t seqnum);

@@ -28,7 +28,8 @@ busy_in_set(const char *devpath, void *arg)
 	return 0;
 }
 
-static void
+/* Fill a slot and push it; returns what queue_push returned. */
+static int
 push(struct queue *q, uint64_t now, const char *action, const char *devpath,
     uint64_t seqnum, const char *subsystem)
 {
@@ -43,7 +44,7 @@ push(struct queue *q, uint64_t now, const char *action, const char *devpath,
 		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)seqnum);
 		assert_int_equal(uevent_set(ev, "SEQNUM", buf), 0);
 	}
-	queue_push(q, now);
+	return queue_push(q, now);
 }
 
 /* Take one event out and return its SEQNUM, or 0 when none is ready. */
@@ -105,8 +106,11 @@ test_reorder(void **state)
 		{ { 102, 101, 103 }, { 101, 102, 103 } },
 		{ { 104, 103, 102, 101 }, { 101, 102, 103, 104 } },
 		{ { 101, 103, 102, 105, 104 }, { 101, 102, 103, 104, 105 } },
-		/* Late arrivals (at or below the last handed out) go at once. */
-		{ { 90, 101 }, { 90, 101 } },
+		/* Stale arrivals (at or below the last handed out) are dropped. */
+		{ { 90, 100, 101 }, { 101 } },
+		/* So is a second copy (dnode's, after the kernel's). */
+		{ { 101, 102, 101, 103, 102 }, { 101, 102, 103 } },
+		{ { 102, 102, 101 }, { 101, 102 } },
 	};
 	size_t		 i, j;
 	int		 wake;
@@ -177,7 +181,9 @@ test_no_seqnum(void **state)
 	assert_string_equal(uevent_get(ev, "SUBSYSTEM"), "usb");
 	queue_done(q);
 	assert_int_equal(take(q, 0, NULL, &wake), 499);
-	assert_int_equal(queue_stats(q)->late, 1);
+	assert_int_equal(queue_last(q), 500);
+	assert_int_equal(queue_len(q), 0);
+	assert_int_equal(queue_stats(q)->stale, 0);
 	queue_free(q);
 }
 
@@ -239,6 +245,10 @@ test_firmware_bypass(void **state)
 	    "/devices/pci0000:00/0000:00:02.0/firmware/0000:00:02.0", 12,
 	    "firmware");
 	assert_int_equal(take(q, 0, &b, &wake), 12);
+	/* A second copy of the request handed out early is stale. */
+	assert_int_equal(push(q, 0, "add",
+	    "/devices/pci0000:00/0000:00:02.0/firmware/0000:00:02.0", 12,
+	    "firmware"), 0);
 	assert_int_equal(take(q, 0, &b, &wake), 0);
 	b.n = 0;
 	assert_int_equal(take(q, 0, &b, &wake), 10);
@@ -248,7 +258,7 @@ test_firmware_bypass(void **state)
 	assert_int_equal(take(q, 0, &b, &wake), 13);
 	assert_int_equal(queue_last(q), 13);
 	assert_int_equal(queue_stats(q)->firmware_bypass, 1);
-	assert_int_equal(queue_stats(q)->late, 0);
+	assert_int_equal(queue_stats(q)->stale, 1);
 	assert_int_equal(queue_stats(q)->gaps, 0);
 	queue_free(q);
 }
