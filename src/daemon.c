@@ -167,8 +167,11 @@ coldplug_start(struct hp2d *d)
 	/* Whatever was lost before this point, the coldplug announces again. */
 	d->covered = read_kernel_seqnum();
 	d->coldplug_pid = spawn_helper(argv);
-	if (d->coldplug_pid == -1)
-		d->coldplug_settling = 0;
+	if (d->coldplug_pid == -1) {
+		/* Logged by spawn_helper; readiness and --once go on. */
+		d->coldplug_pid = 0;
+		d->coldplug_settling = 1;
+	}
 }
 
 /* Events were lost: make the kernel announce every device again. */
@@ -266,7 +269,11 @@ stop(struct hp2d *d)
 static void
 overflow(struct hp2d *d, struct uevent *ev)
 {
+	/* A copy of an event handled already (dnode's) is no loss. */
+	if (ev->seqnum != 0 && ev->seqnum <= queue_last(d->q))
+		return;
 	if (queue_is_firmware(ev)) {
+		queue_handled_early(d->q, ev->seqnum);
 		script_handle(d->script, ev);
 		d->handled++;
 		return;

@@ -238,6 +238,32 @@ take_bypassed(struct queue *q, uint64_t seq)
 	return 0;
 }
 
+/* Remember seq as handed out ahead of its turn. */
+static void
+add_bypassed(struct queue *q, uint64_t seq)
+{
+	if (q->nbypassed == QUEUE_BYPASS_MAX) {
+		memmove(q->bypassed, q->bypassed + 1,
+		    sizeof(q->bypassed[0]) * (QUEUE_BYPASS_MAX - 1));
+		q->nbypassed--;
+	}
+	q->bypassed[q->nbypassed++] = seq;
+}
+
+void
+queue_handled_early(struct queue *q, uint64_t seqnum)
+{
+	if (seqnum == 0 || (q->last != 0 && seqnum <= q->last))
+		return;
+	if (q->last != 0 && seqnum == q->last + 1) {
+		q->last++;
+		while (q->nbypassed > 0 && take_bypassed(q, q->last + 1))
+			q->last++;
+		return;
+	}
+	add_bypassed(q, seqnum);
+}
+
 /* Hand out the i-th event of the ring; i > 0 only for the firmware bypass. */
 static struct uevent *
 hand_out(struct queue *q, unsigned int i)
@@ -246,12 +272,7 @@ hand_out(struct queue *q, unsigned int i)
 	uint64_t	 seq = q->slot[s].seqnum;
 
 	if (seq != 0 && i > 0) {
-		if (q->nbypassed == QUEUE_BYPASS_MAX) {
-			memmove(q->bypassed, q->bypassed + 1,
-			    sizeof(q->bypassed[0]) * (QUEUE_BYPASS_MAX - 1));
-			q->nbypassed--;
-		}
-		q->bypassed[q->nbypassed++] = seq;
+		add_bypassed(q, seq);
 	} else if (seq != 0) {
 		/*
 		 * Stale events never get in, but one queued behind a

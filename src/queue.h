@@ -70,6 +70,13 @@ struct uevent	*queue_next(struct queue *q, uint64_t now_ms,
 void		 queue_done(struct queue *q);
 
 /*
+ * The daemon handed seqnum to the scripts without queueing it (a
+ * firmware request that came when the queue was full): its turn is not
+ * a gap, and a copy of it is stale.
+ */
+void		 queue_handled_early(struct queue *q, uint64_t seqnum);
+
+/*
  * The highest SEQNUM handed out so far; the daemon seeds it from
  * /sys/kernel/uevent_seqnum before it binds its socket, so that the
  * first gap is real and nothing it receives is taken for stale.

@@ -263,6 +263,30 @@ test_firmware_bypass(void **state)
 	queue_free(q);
 }
 
+/* A firmware request the daemon handled outside the queue is no gap. */
+static void
+test_handled_early(void **state)
+{
+	struct queue	*q = queue_new(8, 50);
+	uint64_t	 first, last;
+	int		 wake;
+
+	(void)state;
+	queue_set_last(q, 20);
+	queue_handled_early(q, 22);
+	push(q, 0, "add", "/devices/a", 21, NULL);
+	push(q, 0, "add", "/devices/b", 23, NULL);
+	assert_int_equal(take(q, 0, NULL, &wake), 21);
+	/* 22 is done: 23 does not wait for the window. */
+	assert_int_equal(take(q, 0, NULL, &wake), 23);
+	assert_int_equal(queue_take_gap(q, &first, &last), 0);
+	/* Right after the last one, it just moves the last on. */
+	queue_handled_early(q, 24);
+	assert_int_equal(queue_last(q), 24);
+	assert_int_equal(push(q, 0, "add", "/devices/c", 24, NULL), 0);
+	queue_free(q);
+}
+
 /* The cap holds: no slot when full, one slot again after an event is done. */
 static void
 test_cap(void **state)
@@ -331,6 +355,7 @@ main(void)
 		cmocka_unit_test(test_no_seqnum),
 		cmocka_unit_test(test_busy),
 		cmocka_unit_test(test_firmware_bypass),
+		cmocka_unit_test(test_handled_early),
 		cmocka_unit_test(test_cap),
 		cmocka_unit_test(test_wraparound),
 	};
