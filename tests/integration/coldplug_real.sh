@@ -41,3 +41,15 @@ n=$(grep -c " add " "$SCRATCH/events")
 [ "$n" -ge "$(ls /sys/dev/char /sys/dev/block | wc -l)" ] ||
 	fail "only $n add events with --once"
 echo "coldplug_real: $n add events handled"
+
+# Without a hotplug2-coldplug to run, --coldplug --once says so and exits
+# instead of waiting for ever.
+mkdir -p "$SCRATCH/alone"
+cp "$TESTD" "$SCRATCH/alone/"
+rc=0
+PATH=/usr/bin:/bin timeout 20 "$SCRATCH/alone/hotplug2-testd" -f \
+    --root "$SCRATCH/root" -c "$SCRATCH/conf" --coldplug --once \
+    2>"$SCRATCH/alone.err" || rc=$?
+[ $rc = 0 ] || fail "--coldplug --once without the helper exited $rc"
+grep -q "unable to run hotplug2-coldplug" "$SCRATCH/alone.err" ||
+	fail "the missing helper is not reported: $(cat "$SCRATCH/alone.err")"
