@@ -15,14 +15,11 @@ struct subcommand {
 	const char	*help;
 };
 
+/* Sorted by name, as they are listed in the usage text. */
 static const struct subcommand subcommands[] = {
-	/* foundation */
-	{ "monitor",	monitor_main,	"print kernel events as they arrive" },
-	/* lua */
 	{ "check",	check_main,	"load the handler scripts and report every problem" },
-	/* daemon */
 	{ "daemon",	daemon_main,	"run the daemon (also: hotplug2 [options])" },
-	/* testing */
+	{ "monitor",	monitor_main,	"print kernel events as they arrive" },
 	{ "test",	test_main,	"show what the scripts would do for one device" },
 };
 
@@ -31,7 +28,8 @@ usage(FILE *f)
 {
 	size_t	 i;
 
-	fprintf(f, "usage: hotplug2 COMMAND [options]\n\ncommands:\n");
+	fprintf(f, "usage: hotplug2 [options]       run the daemon\n"
+	    "       hotplug2 COMMAND [options]\n\ncommands:\n");
 	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
 		fprintf(f, "  %-10s %s\n", subcommands[i].name,
 		    subcommands[i].help);
