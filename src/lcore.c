@@ -601,6 +601,43 @@ l_readlink(lua_State *L)
 	return 1;
 }
 
+/*
+ * core.read(path): a small file under the root (a sysfs attribute), at
+ * most CORE_READ_MAX bytes; nil and why when it cannot be read.
+ */
+#define CORE_READ_MAX	4096
+
+static int
+l_read(lua_State *L)
+{
+	char		 buf[CORE_READ_MAX];
+	const char	*path = check_path(L, 1);
+	size_t		 got = 0;
+	ssize_t		 n;
+	int		 fd;
+
+	if ((fd = rootfs_open(core_of(L)->rootfd, path, O_RDONLY, 0)) == -1) {
+		lua_pushnil(L);
+		lua_pushstring(L, strerror(errno));
+		return 2;
+	}
+	while (got < sizeof(buf) &&
+	    (n = read(fd, buf + got, sizeof(buf) - got)) != 0) {
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			lua_pushnil(L);
+			lua_pushstring(L, strerror(errno));
+			close(fd);
+			return 2;
+		}
+		got += (size_t)n;
+	}
+	close(fd);
+	lua_pushlstring(L, buf, got);
+	return 1;
+}
+
 static int
 name_cmp(const void *a, const void *b)
 {
@@ -1427,6 +1464,7 @@ static const luaL_Reg core_funcs[] = {
 	{ "modules",		l_modules },
 	{ "pcall",		l_pcall },
 	{ "print",		l_print },
+	{ "read",		l_read },
 	{ "readdir",		l_readdir },
 	{ "readlink",		l_readlink },
 	{ "root",		l_root },

@@ -144,6 +144,46 @@ function M.new(o)
 		return argv
 	end
 
+	-- Sysfs attributes, read under the root: ROOT/sys/DEVPATH/NAME.  A
+	-- name is relative ("serial", "device/model") and never climbs out.
+	local function read_attr(devpath, name)
+		local text = core.read("sys" .. devpath .. "/" .. name)
+		if text == nil then return nil end
+		return (text:gsub("\n$", ""))
+	end
+
+	local function check_attr(fname, ev, name)
+		if type(name) ~= "string" or name == "" or name:find("^/")
+			or name:find("%.%.") then
+			error(("%s: attribute name must be a relative path such as \"serial\", not %s")
+				:format(fname, type(name) == "string" and ("%q"):format(name) or type(name)), 3)
+		end
+		if type(ev) ~= "table" or type(ev.DEVPATH) ~= "string" or ev.DEVPATH:find("%.%.") then
+			error(fname .. ": the event has no usable DEVPATH", 3)
+		end
+	end
+
+	-- attr(ev, "serial"): the device's attribute without its trailing
+	-- newline, or nil when the device has none (udev's ATTR{serial}).
+	function A.attr(ev, name)
+		check_attr("attr", ev, name)
+		return read_attr(ev.DEVPATH, name)
+	end
+
+	-- parent_attr(ev, "serial"): the attribute of the device or of its
+	-- nearest parent that has it (udev's ATTRS{serial}), and the DEVPATH
+	-- it was found at; nil when none has it.
+	function A.parent_attr(ev, name)
+		check_attr("parent_attr", ev, name)
+		local devpath = ev.DEVPATH
+		while devpath ~= "" do
+			local value = read_attr(devpath, name)
+			if value ~= nil then return value, devpath end
+			devpath = devpath:match("^(.*)/[^/]*$") or ""
+		end
+		return nil
+	end
+
 	-- make_node(ev, { mode = "0660", owner = "root", group = "tty", name = ... })
 	function A.make_node(ev, opt)
 		opt = opt or {}

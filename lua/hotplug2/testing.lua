@@ -183,8 +183,9 @@ testing.new(options) loads handler files and returns a test object:
   modules_alias_file = FILE   or a file of it (default: none, nothing resolves)
   loaded = { NAME, ... }      modules already loaded (/sys/module/NAME)
   files = { [PATH] = TEXT }   more files under the root (/lib/firmware/..., /etc/hotplug.d/...)
-  sysfs = DIR or { [DEVPATH] = { uevent = TEXT, subsystem = NAME } }
-                              where device() reads uevent files (default ROOT/sys)
+  sysfs = DIR or { [DEVPATH] = { uevent = TEXT, subsystem = NAME, attrs = { [NAME] = TEXT } } }
+                              where device() reads uevent files (default ROOT/sys);
+                              attrs are the files attr() and parent_attr() read
   root = DIR                  instead of the above: an existing tree that stands for /,
                               read and never written
   modprobe = PROG             as --modprobe (default /sbin/modprobe)
@@ -227,6 +228,9 @@ function M.new(o)
 			for devpath, dev in pairs(o.sysfs) do
 				local rel = "sys/" .. devpath:gsub("^/+", "")
 				self:write(rel .. "/uevent", dev.uevent or "")
+				for name, text in pairs(dev.attrs or {}) do
+					self:write(rel .. "/" .. name, text)
+				end
 				if dev.subsystem then
 					local _, depth = rel:gsub("/", "")
 					core.symlink(("../"):rep(depth) .. "sys/class/" .. dev.subsystem,
