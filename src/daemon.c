@@ -63,6 +63,7 @@ struct hp2d {
 	int			 gap_pending;	/* a gap waits for the interval */
 
 	unsigned long		 handled, dropped, resyncs;
+	int			 coldplug_failed;	/* could not run, or failed */
 };
 
 static void
@@ -168,9 +169,13 @@ coldplug_start(struct hp2d *d)
 	d->covered = read_kernel_seqnum();
 	d->coldplug_pid = spawn_helper(argv);
 	if (d->coldplug_pid == -1) {
-		/* Logged by spawn_helper; readiness and --once go on. */
+		/*
+		 * Logged by spawn_helper.  Readiness and --once go on, so
+		 * nothing waits for ever; --once then exits 1.
+		 */
 		d->coldplug_pid = 0;
 		d->coldplug_settling = 1;
+		d->coldplug_failed = 1;
 	}
 }
 
@@ -196,10 +201,12 @@ helper_exit(pid_t pid, int status, void *arg)
 	if (pid != d->coldplug_pid)
 		return;
 	d->coldplug_pid = 0;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		d->coldplug_failed = 1;
 		log_warnx("%s failed (status %d): some devices may not be "
 		    "announced", d->coldplug_prog, WIFEXITED(status) ?
 		    WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	}
 	/*
 	 * The kernel queued every event to our socket before each write
 	 * to a uevent file returned: what the helper triggered is in the
@@ -555,6 +562,9 @@ loop(struct hp2d *d)
 		spawn_expire(spawn_now_ms());
 	}
 	spawn_reap(helper_exit, d);
+	/* --once promises every device handled: say when it could not be. */
+	if (!d->persistent && d->coldplug_failed && !d->stopping)
+		return EXIT_FAIL;
 	return EXIT_OK;
 }
 

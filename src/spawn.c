@@ -172,9 +172,28 @@ job_new(char *const argv[], char *const envp[], const char *devpath,
 }
 
 /*
+ * What a child reads from: /dev/null, or, where there is none yet (an
+ * initramfs whose /dev the scripts are about to fill), the read end of a
+ * pipe whose write end is already closed, which reads as end of file
+ * just the same.  Close-on-exec: the child gets a dup2'd copy.
+ */
+static int __attribute__((noinline))
+empty_input(void)
+{
+	int	 fd, p[2];
+
+	if ((fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) != -1)
+		return fd;
+	if (pipe2(p, O_CLOEXEC) == -1)
+		return -1;
+	close(p[1]);
+	return p[0];
+}
+
+/*
  * vfork rather than fork: the daemon's pages are not copied, which is
  * what glibc's posix_spawn does too (whose <spawn.h> our own spawn.h
- * hides).  The child gets /dev/null as stdin, the pipe as stdout and
+ * hides).  The child gets empty_input() as stdin, the pipe as stdout and
  * stderr (or inherits ours when outfd is NULL), default signal handling
  * and its own process group, so a timeout kills whatever it started
  * too.  A failed exec is reported through a close-on-exec pipe, so the
@@ -206,7 +225,7 @@ start_child(char *const argv[], char *const envp[], int *outfd)
 		err = errno;
 		goto fail;
 	}
-	if ((nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1) {
+	if ((nullfd = empty_input()) == -1) {
 		err = errno;
 		close(e[0]);
 		close(e[1]);

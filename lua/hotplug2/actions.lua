@@ -113,7 +113,9 @@ function M.new(o)
 		if type(name) == "number" then return name, tostring(name) end
 		local id, err = core[kind](name)
 		if id == nil then
-			warn_once(kind .. name, tostring(err) .. "; using root instead")
+			-- An unreadable file is one warning, not one per name.
+			local key = tostring(err):find("^unable to read") and kind or kind .. name
+			warn_once(key, tostring(err) .. "; using root instead")
 			return 0, name
 		end
 		return id, name
