@@ -37,7 +37,16 @@ e2e_signal ready
 e2e_wait 30 test -e /sys/block/ubdb || e2e_fail "ubdb did not appear"
 e2e_signal added
 e2e_wait 30 test ! -e /sys/block/ubdb || e2e_fail "ubdb was not removed"
-read -r last </sys/kernel/uevent_seqnum
+# The block device goes first; its bdi and the platform device's unbind and
+# remove follow. Nothing else makes events in this guest: the last SEQNUM
+# is the one that stays put for half a second.
+seqnum_settled() {
+	read -r before </sys/kernel/uevent_seqnum
+	sleep 0.5
+	read -r last </sys/kernel/uevent_seqnum
+	[ "$before" = "$last" ]
+}
+e2e_wait 10 seqnum_settled || e2e_fail "the kernel's SEQNUM never settled"
 
 # dnode runs concurrently and late: wait for both copies of the last events.
 both_copies() {
