@@ -75,14 +75,6 @@ netlink_open(unsigned int groups, int rcvbuf, int *granted)
 		    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
 		    sizeof(rcvbuf)) == -1)
 			log_warn("unable to set the receive buffer size");
-		len = sizeof(size);
-		if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, &len) == -1)
-			log_warn("unable to read the receive buffer size");
-		else if (size < rcvbuf)
-			log_warnx("receive buffer is %d bytes, asked for %d: "
-			    "events may be lost in storms", size, rcvbuf);
-		else
-			log_info("receive buffer is %d bytes", size);
 	}
 	if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)) == -1) {
 		log_warn("unable to set SO_PASSCRED");
@@ -94,6 +86,20 @@ netlink_open(unsigned int groups, int rcvbuf, int *granted)
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == -1) {
 		log_warn("unable to bind the uevent netlink socket");
 		goto fail;
+	}
+	/*
+	 * Logged only once bound: tests and scripts take this line to mean
+	 * that the socket listens, and an event sent before bind is lost.
+	 */
+	if (rcvbuf > 0) {
+		len = sizeof(size);
+		if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, &len) == -1)
+			log_warn("unable to read the receive buffer size");
+		else if (size < rcvbuf)
+			log_warnx("receive buffer is %d bytes, asked for %d: "
+			    "events may be lost in storms", size, rcvbuf);
+		else
+			log_info("receive buffer is %d bytes", size);
 	}
 	if (granted != NULL)
 		*granted = size;

@@ -10,9 +10,14 @@ hotplug2 -f -C -o -c /etc/hotplug2 >/run/coldplug.out 2>/run/coldplug.err ||
 t1=$(e2e_uptime)
 echo "coldplug (hotplug2 --coldplug --once): from $t0 s to $t1 s of uptime"
 echo "modules loaded: $(cut -d' ' -f1 /proc/modules | sort | tr '\n' ' ')"
-for m in virtio_pci virtio_blk virtio_net; do
+# The three drivers and every module they need (modprobe's dependencies).
+n=0
+for m in virtio_pci virtio_blk virtio_net virtio virtio_ring \
+    virtio_pci_modern_dev virtio_pci_legacy_dev failover net_failover; do
 	[ -d "/sys/module/$m" ] || e2e_fail "$m is not loaded"
+	n=$((n + 1))
 done
+echo "modules: $n expected (3 drivers and their dependencies), all loaded"
 
 [ -b /dev/vda ] || e2e_fail "no block device /dev/vda"
 got=$(dd if=/dev/vda bs=512 count=1 2>/dev/null | head -c "${#E2E_MARK_VDA}")

@@ -54,3 +54,24 @@ PATH=/usr/bin:/bin timeout 20 "$SCRATCH/alone/hotplug2-testd" -f \
 [ $rc = 1 ] || fail "--coldplug --once without the helper exited $rc, want 1"
 grep -q "unable to run hotplug2-coldplug" "$SCRATCH/alone.err" ||
 	fail "the missing helper is not reported: $(cat "$SCRATCH/alone.err")"
+
+# Persistent, the same failed start is logged and the daemon goes on: it
+# gets ready, handles the events that come, and ends cleanly on SIGTERM.
+: >"$SCRATCH/events"
+PATH=/usr/bin:/bin "$SCRATCH/alone/hotplug2-testd" -f --root "$SCRATCH/root" \
+    -c "$SCRATCH/conf" --coldplug --ready-fd 3 3>"$SCRATCH/alone.ready" \
+    2>"$SCRATCH/alone2.err" &
+DAEMON_PID=$!
+wait_for 20 test -s "$SCRATCH/alone.ready" ||
+	fail "persistent, without the helper: never ready: $(cat "$SCRATCH/alone2.err")"
+grep -q "unable to run hotplug2-coldplug" "$SCRATCH/alone2.err" ||
+	fail "persistent: the missing helper is not reported"
+echo change >/sys/class/mem/null/uevent
+wait_for 10 grep -q " change /devices/virtual/mem/null\$" "$SCRATCH/events" ||
+	fail "persistent, without the helper: a later event was not handled"
+kill -TERM "$DAEMON_PID"
+rc=0
+wait "$DAEMON_PID" || rc=$?
+DAEMON_PID=
+[ $rc = 0 ] || fail "persistent, without the helper: exit $rc on SIGTERM"
+echo "coldplug_real: without the helper, --once exits 1; persistent logs it, gets ready and handles a later event"

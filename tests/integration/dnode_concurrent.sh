@@ -9,13 +9,20 @@ N=200
 export HOTPLUG2_SEQNUM_FILE="$SCRATCH/seqnum"
 start_monitor
 
-# Every helper waits on a FIFO, so that all of them start together when it
-# opens, as a 2.4 kernel starts helpers for a burst of events.
+# Every helper waits on a FIFO, so that all of them start together when the
+# test writes to it, as a 2.4 kernel starts helpers for a burst of events.
+# The test holds the FIFO open read-write (fd 3) from before the first
+# helper until after the last: a helper's open never blocks, and one that
+# opens it late still finds its line. (With a FIFO that only a short-lived
+# writer opened, a helper that opened after the writer closed waited for
+# ever.)
 mkfifo "$SCRATCH/go"
+exec 3<>"$SCRATCH/go"
 i=0
 pids=
 while [ $i -lt $N ]; do
 	(
+		exec 3>&-
 		read -r _ <"$SCRATCH/go" || true
 		env -i $KERNEL_ENV HOTPLUG2_SEQNUM_FILE="$HOTPLUG2_SEQNUM_FILE" \
 		    ACTION=add PCI_CLASS=20000 PCI_ID=8086:1229 \
@@ -26,11 +33,12 @@ while [ $i -lt $N ]; do
 	pids="$pids $!"
 	i=$((i + 1))
 done
-sleep 0.5
-: >"$SCRATCH/go"
+# One line per helper, all at once (200 bytes fit the FIFO's buffer).
+awk -v n=$N 'BEGIN { for (i = 0; i < n; i++) print "go" }' >&3
 for p in $pids; do
 	wait "$p" || true
 done
+exec 3>&-
 [ ! -s "$SCRATCH/failed" ] || { cat "$SCRATCH/failed" >&2; fail "helpers failed"; }
 
 count() { tagged concurrent SEQNUM | wc -l; }

@@ -20,10 +20,15 @@ set -- -t 240 -d "$SCRATCH/vda.img" \
     -f /etc/passwd:/etc/passwd -f /etc/group:/etc/group \
     -c "$e2e/proof-qemu-mdev.host.sh"
 
-sh "$e2e/qemu-run.sh" "$@" "$e2e/qemu-daemon.guest.sh" >"$SCRATCH/hotplug2.out" ||
+# The mdev boot runs the guest script of e2e_qemu_harness: its log gets this
+# test's own name, or the two tests (ctest -j) write and delete one file.
+logs=${E2E_LOG_DIR:-$BUILD_DIR/e2e-logs}
+sh "$e2e/qemu-run.sh" "$@" -L "$logs/qemu-daemon.log" \
+    "$e2e/qemu-daemon.guest.sh" >"$SCRATCH/hotplug2.out" ||
     { status=$?; cat "$SCRATCH/hotplug2.out"; exit $status; }
 cat "$SCRATCH/hotplug2.out"
-sh "$e2e/qemu-run.sh" "$@" "$e2e/proof-qemu-mdev.guest.sh" >"$SCRATCH/mdev.out" ||
+sh "$e2e/qemu-run.sh" "$@" -L "$logs/qemu-daemon-mdev.log" \
+    "$e2e/proof-qemu-mdev.guest.sh" >"$SCRATCH/mdev.out" ||
     { status=$?; cat "$SCRATCH/mdev.out"; exit $status; }
 cat "$SCRATCH/mdev.out"
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-# hotplug2 monitor shows a real kernel event triggered through /sys within a second.
+# hotplug2 monitor shows a real kernel event triggered through /sys.
 . "$SOURCE_DIR/tests/integration/lib.sh"
 need_root
 need_uevent_netlink
@@ -10,14 +10,17 @@ mon=$!
 stop_monitor() { kill "$mon" 2>/dev/null; wait "$mon" 2>/dev/null; }
 cleanup_hooks="stop_monitor"
 
-# The socket is bound once the monitor logged its receive buffer.
+# The socket is bound once the monitor logged its receive buffer (netlink_open
+# logs it after bind).
 wait_for 5 grep -q "receive buffer" "$SCRATCH/monitor.err" ||
 	fail "monitor did not start: $(cat "$SCRATCH/monitor.err")"
 
 echo change >/sys/class/mem/null/uevent
-if ! wait_for 1 grep -q "change /devices/virtual/mem/null (mem)" "$out"; then
+# A bound, draining monitor shows it at once; 5 s is a bound for a loaded
+# machine and the sanitizer build, not a performance claim.
+if ! wait_for 5 grep -q "change /devices/virtual/mem/null (mem)" "$out"; then
 	cat "$out" >&2
-	fail "the event did not show up within a second"
+	fail "the event did not show up"
 fi
 grep -qx "DEVNAME=null" "$out" || fail "no DEVNAME=null property line"
 grep -qx "ACTION=change" "$out" || fail "no ACTION=change property line"
@@ -30,7 +33,7 @@ cleanup_hooks="stop_monitor stop_raw"
 wait_for 5 grep -q "receive buffer" "$SCRATCH/raw.err" ||
 	fail "raw monitor did not start: $(cat "$SCRATCH/raw.err")"
 echo change >/sys/class/mem/zero/uevent
-wait_for 1 grep -qa "DEVNAME=zero" "$SCRATCH/raw.out" ||
+wait_for 5 grep -qa "DEVNAME=zero" "$SCRATCH/raw.out" ||
 	fail "raw monitor did not record the event"
 tr '\0' '\n' <"$SCRATCH/raw.out" | grep -qx "change@/devices/virtual/mem/zero" ||
 	fail "raw output has no wire header"
