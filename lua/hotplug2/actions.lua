@@ -77,6 +77,22 @@ local function node_path(name, what)
 	return path, slash_memo[name]
 end
 
+-- MAJOR and MINOR: the same few hundred numbers again and again, and
+-- tonumber on a string costs a strtod.
+local num_memo, nnum = {}, 0
+
+local function memo_number(s)
+	local n = num_memo[s]
+	if n then return n end
+	n = tonumber(s)
+	if n and type(s) == "string" then
+		if nnum >= MEMO_MAX then num_memo, nnum = {}, 0 end
+		nnum = nnum + 1
+		num_memo[s] = n
+	end
+	return n
+end
+
 local function memo_mode(mode)
 	if type(mode) ~= "string" then return to_mode(mode) end
 	local m = mode_memo[mode]
@@ -224,7 +240,7 @@ function M.new(o)
 		local path, err = node_path(opt.name or ev.DEVNAME, "device name")
 		if not path then error("make_node: " .. err, 2) end
 		local slash = err
-		local major, minor = tonumber(ev.MAJOR), tonumber(ev.MINOR)
+		local major, minor = memo_number(ev.MAJOR), memo_number(ev.MINOR)
 		if not major or not minor then
 			error("make_node: the event has no MAJOR and MINOR", 2)
 		end
