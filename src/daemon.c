@@ -493,7 +493,7 @@ loop(struct hp2d *d)
 		if (!d->stopping) {
 			if (d->nlfd != -1)
 				read_netlink(d, now, 1);
-			else if (d->replay_fd != -1 && !d->input_eof)
+			else if (d->replay_fd != -1 && !d->input_drained)
 				read_replay(d, now);
 		}
 		wake = d->stopping ? -1 : serve(d, now);
@@ -535,8 +535,13 @@ loop(struct hp2d *d)
 		timeout = min_timeout(wake, spawn_next_timeout(now));
 		if (d->stopping)
 			timeout = min_timeout(timeout, 100);
-		/* Input already known to be waiting: do not sleep. */
-		if (pfd[1].fd != -1 && !d->input_drained)
+		/*
+		 * Input already known to be waiting: do not sleep.  That
+		 * includes what is left of a replay after its end of file,
+		 * which no poll would report.
+		 */
+		if ((pfd[1].fd != -1 || (d->replay_fd != -1 && d->input_eof &&
+		    !queue_full(d->q))) && !d->input_drained)
 			timeout = 0;
 		if (poll(pfd, 2 + nch, timeout) == -1 && errno != EINTR)
 			fatal("poll");

@@ -49,3 +49,23 @@ rc=0; "$TESTD" -f --replay x --coldplug 2>/dev/null || rc=$?
 rc=0; "$TESTD" -f -c "$SCRATCH/conf" --replay "$SCRATCH/nonexistent" \
     2>/dev/null || rc=$?
 [ $rc = 1 ] || fail "missing replay file exits $rc"
+
+# Every event of a file is handled and the replay ends, whatever the file's
+# length: the end of file may be found on the last read of a batch (64
+# events a batch: 63 events hit it), leaving the last event behind.
+for count in 1 62 63 64 65 127 128 200; do
+	i=0
+	while [ $i -lt $count ]; do
+		ev change /devices/virtual/mem/null $((100 + i))
+		i=$((i + 1))
+	done >"$SCRATCH/rec.$count"
+	: >"$SCRATCH/events"
+	rc=0
+	timeout 20 "$TESTD" -f -c "$SCRATCH/conf" --replay "$SCRATCH/rec.$count" \
+	    2>/dev/null || rc=$?
+	[ $rc = 124 ] && fail "a replay of $count events never ended"
+	[ $rc = 0 ] || fail "a replay of $count events exited $rc"
+	[ "$(lines "$SCRATCH/events")" = "$count" ] ||
+		fail "a replay of $count events handled $(lines "$SCRATCH/events")"
+done
+echo "ok: replays of 1 to 200 events end with every event handled"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The default scripts, fed an "add" for every device of the real /sys, create
+# The daemon with the default scripts and --coldplug on the real kernel creates
 # under --root every node devtmpfs shows in /dev (same name, type, major:minor),
 # resolve group names from ROOT/etc/group, and request the modules MODALIAS
 # resolves to through a recording modprobe, once each, skipping loaded ones.
@@ -14,12 +14,14 @@ printf 'root:x:0:\ntty:x:5:\ndisk:x:6:\ndialout:x:20:\naudio:x:29:\ninput:x:101:
 	>"$ROOT/etc/group"
 printf 'root:x:0:0:root:/root:/bin/sh\n' >"$ROOT/etc/passwd"
 
-# A modules.alias made from this machine's own MODALIAS values: each gets a
-# module of its own, except the first, which maps to a module that is
+# A modules.alias made from this machine's own MODALIAS values, each with the
+# trailing '*' the kernel's patterns have (the x86 cpu MODALIAS event value
+# ends in a newline that the modalias file's line hides): each gets a module
+# of its own, except the first, which maps to a module that is
 # "loaded" (ROOT/sys/module/already_loaded exists).
 find /sys/devices -name modalias -type f -exec cat {} + 2>/dev/null |
-	sort -u | awk 'NR == 1 { print "alias " $0 " already_loaded"; next }
-		{ printf "alias %s fake_mod_%d\n", $0, NR }' >"$SCRATCH/modules.alias"
+	sort -u | awk 'NR == 1 { print "alias " $0 "* already_loaded"; next }
+		{ printf "alias %s* fake_mod_%d\n", $0, NR }' >"$SCRATCH/modules.alias"
 naliases=$(wc -l <"$SCRATCH/modules.alias")
 cat >"$SCRATCH/modprobe" <<EOS
 #!/bin/sh
@@ -27,10 +29,13 @@ echo "\$@" >>"$SCRATCH/modprobe.log"
 EOS
 chmod +x "$SCRATCH/modprobe"
 
-"$BUILD_DIR/script_replay" --root "$ROOT" --config-dir "$SOURCE_DIR/lua/defaults" \
+# The daemon itself, on the real kernel: its coldplug makes the kernel
+# announce every device again, and the default scripts handle the events.
+timeout 120 "$HOTPLUG2" -f -v -c "$SOURCE_DIR/lua/defaults" --root "$ROOT" \
 	--alias-file "$SCRATCH/modules.alias" --modprobe "$SCRATCH/modprobe" \
-	>"$SCRATCH/replay.out" 2>"$SCRATCH/replay.err" ||
-	fail "script_replay failed: $(cat "$SCRATCH/replay.err")"
+	--coldplug --once >"$SCRATCH/daemon.out" 2>"$SCRATCH/daemon.err" ||
+	fail "hotplug2 --coldplug --once failed ($?): $(cat "$SCRATCH/daemon.err")"
+grep "coldplug done" "$SCRATCH/daemon.err" || fail "no coldplug"
 
 # Every node devtmpfs has (other mounts such as devpts left out).
 find /dev -xdev \( -type b -o -type c \) >"$SCRATCH/nodes"
@@ -84,9 +89,10 @@ DRY=$SCRATCH/dry
 mkdir -p "$DRY/etc"
 calls=$(cat "$SCRATCH/modprobe.log" 2>/dev/null | wc -l)
 cp "$ROOT/etc/group" "$DRY/etc/group"
-"$BUILD_DIR/script_replay" --dry-run --root "$DRY" --config-dir "$SOURCE_DIR/lua/defaults" \
+timeout 120 "$HOTPLUG2" -f --dry-run -c "$SOURCE_DIR/lua/defaults" --root "$DRY" \
 	--alias-file "$SCRATCH/modules.alias" --modprobe "$SCRATCH/modprobe" \
-	>"$SCRATCH/dry.out" 2>"$SCRATCH/dry.err" || fail "dry run failed: $(cat "$SCRATCH/dry.err")"
+	--coldplug --once >"$SCRATCH/dry.out" 2>"$SCRATCH/dry.err" ||
+	fail "dry run failed: $(cat "$SCRATCH/dry.err")"
 grep -qx "add /devices/virtual/mem/null: mknod /dev/null c 1:3 0666 root:root" "$SCRATCH/dry.out" ||
 	fail "no mknod line for /dev/null in the dry run: $(head "$SCRATCH/dry.out")"
 [ "$(grep -c ': mknod ' "$SCRATCH/dry.out")" -eq "$total" ] ||
