@@ -82,6 +82,12 @@ find_var(const struct uevent *ev, const char *key, size_t klen)
 
 	for (i = 0; i < ev->nvars; i++) {
 		const char *v = ev->buf + ev->var[i];
+		/*
+		 * The first byte settles most comparisons: uevent_parse asks
+		 * this for every variable, so the scan is quadratic.
+		 */
+		if (klen > 0 && v[0] != key[0])
+			continue;
 		if (strncmp(v, key, klen) == 0 && v[klen] == '=')
 			return (int)i;
 	}

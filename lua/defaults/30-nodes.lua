@@ -37,7 +37,17 @@ local by_subsystem = {
 	rtc = { default = { "0644" } },
 }
 
-local ROOT_ONLY = { "0600" }
+-- make_node's options for each policy, made once here rather than once
+-- per event.
+local function options(p)
+	return { mode = p[1], group = p[2] }
+end
+for name, p in pairs(by_name) do by_name[name] = options(p) end
+for _, sub in pairs(by_subsystem) do
+	for i = 1, #sub do sub[i].options = options { sub[i][2], sub[i][3] } end
+	if sub.default then sub.default = options(sub.default) end
+end
+local ROOT_ONLY = options { "0600" }
 
 local function policy(ev)
 	local name = ev.DEVNAME
@@ -46,17 +56,16 @@ local function policy(ev)
 	local sub = by_subsystem[ev.SUBSYSTEM]
 	if sub then
 		for i = 1, #sub do
-			if name:find(sub[i][1]) then return { sub[i][2], sub[i][3] } end
+			if name:find(sub[i][1]) then return sub[i].options end
 		end
 		if sub.default then return sub.default end
 	end
-	if ev.DEVMODE then return { ev.DEVMODE } end
+	if ev.DEVMODE then return { mode = ev.DEVMODE } end
 	return ROOT_ONLY
 end
 
 on({ ACTION = "add", DEVNAME = present, MAJOR = present }, function(ev)
-	local p = policy(ev)
-	make_node(ev, { mode = p[1], group = p[2] })
+	make_node(ev, policy(ev))
 end)
 
 on({ ACTION = "remove", DEVNAME = present }, function(ev)

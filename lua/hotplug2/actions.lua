@@ -55,6 +55,54 @@ local function dev_path(name, what)
 	return "dev/" .. name
 end
 
+-- Every event with a node asks for the same few names and modes again:
+-- remember the answers for names and mode strings seen before.  A name is
+-- checked once, then it is a table lookup; the memo is emptied when it
+-- holds too many, so odd names cannot make it grow without bound.
+local MEMO_MAX = 1024
+local path_memo, slash_memo, npath = {}, {}, 0
+local mode_memo = {}
+
+local function node_path(name, what)
+	local path = path_memo[name]
+	if path then return path, slash_memo[name] end
+	local err
+	path, err = dev_path(name, what)
+	if not path then return nil, err end
+	if npath >= MEMO_MAX then
+		path_memo, slash_memo, npath = {}, {}, 0
+	end
+	npath = npath + 1
+	path_memo[name], slash_memo[name] = path, "/" .. path
+	return path, slash_memo[name]
+end
+
+-- MAJOR and MINOR: the same few hundred numbers again and again, and
+-- tonumber on a string costs a strtod.
+local num_memo, nnum = {}, 0
+
+local function memo_number(s)
+	local n = num_memo[s]
+	if n then return n end
+	n = tonumber(s)
+	if n and type(s) == "string" then
+		if nnum >= MEMO_MAX then num_memo, nnum = {}, 0 end
+		nnum = nnum + 1
+		num_memo[s] = n
+	end
+	return n
+end
+
+local function memo_mode(mode)
+	if type(mode) ~= "string" then return to_mode(mode) end
+	local m = mode_memo[mode]
+	if m then return m end
+	local err
+	m, err = to_mode(mode)
+	if m and #mode <= 5 then mode_memo[mode] = m end
+	return m, err
+end
+
 -- Raise err at the handler's line: level 3 is the caller of the action.
 local function perform(f, ...)
 	local ok, err = pcall(f, ...)
@@ -189,9 +237,10 @@ function M.new(o)
 	-- make_node(ev, { mode = "0660", owner = "root", group = "tty", name = ... })
 	function A.make_node(ev, opt)
 		opt = opt or {}
-		local path, err = dev_path(opt.name or ev.DEVNAME, "device name")
+		local path, err = node_path(opt.name or ev.DEVNAME, "device name")
 		if not path then error("make_node: " .. err, 2) end
-		local major, minor = tonumber(ev.MAJOR), tonumber(ev.MINOR)
+		local slash = err
+		local major, minor = memo_number(ev.MAJOR), memo_number(ev.MINOR)
 		if not major or not minor then
 			error("make_node: the event has no MAJOR and MINOR", 2)
 		end
@@ -199,25 +248,25 @@ function M.new(o)
 		if kind ~= "b" and kind ~= "c" then
 			error(("make_node: type must be \"b\" or \"c\", not %q"):format(tostring(kind)), 2)
 		end
-		local mode, merr = to_mode(opt.mode or "0600")
+		local mode, merr = memo_mode(opt.mode or "0600")
 		if not mode then error("make_node: " .. merr, 2) end
 		local uid, owner = to_id("uid", opt.owner)
 		local gid, group = to_id("gid", opt.group)
 		if report then
-			report { "mknod", path = "/" .. path, type = kind, major = major,
+			report { "mknod", path = slash, type = kind, major = major,
 				minor = minor, mode = mode, owner = owner, group = group,
 				uid = uid, gid = gid }
 		end
 		if sys then perform(sys.mknod, path, kind, major, minor, mode, uid, gid) end
-		return "/" .. path
+		return slash
 	end
 
 	-- remove_node(ev [, { name = ... }]): true when something was removed.
 	function A.remove_node(ev, opt)
 		opt = opt or {}
-		local path, err = dev_path(opt.name or ev.DEVNAME, "device name")
-		if not path then error("remove_node: " .. err, 2) end
-		if report then report { "unlink", path = "/" .. path } end
+		local path, slash = node_path(opt.name or ev.DEVNAME, "device name")
+		if not path then error("remove_node: " .. slash, 2) end
+		if report then report { "unlink", path = slash } end
 		if sys then return perform(sys.unlink, path) end
 		return true
 	end

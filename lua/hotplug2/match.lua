@@ -141,30 +141,38 @@ function M.compile(match)
 		if ea ~= eb then return ea end
 		return a < b
 	end)
-	local eq_keys, eq_vals, tests, test_keys, user = {}, {}, {}, {}, false
+	-- The test is Lua source made here, so an event costs one function
+	-- call with the comparisons inline: equality, present and absent
+	-- need no call of their own, and the other conditions are called
+	-- from a list, in the same order as before.
+	local src, tests, user = { "local tests = ...\nreturn function(ev)\n" }, {}, false
+	local function line(fmt, ...)
+		src[#src + 1] = fmt:format(...) .. "\n"
+	end
 	for _, k in ipairs(keys) do
 		local w = match[k]
 		if type(w) == "string" or type(w) == "number" then
-			eq_keys[#eq_keys + 1] = k
-			eq_vals[#eq_vals + 1] = tostring(w)
+			line("if ev[%q] ~= %q then return false end", k, tostring(w))
+		end
+	end
+	for _, k in ipairs(keys) do
+		local w = match[k]
+		if type(w) == "string" or type(w) == "number" then
+			-- Done above.
+		elseif w == PRESENT then
+			line("if ev[%q] == nil then return false end", k)
+		elseif w == ABSENT then
+			line("if ev[%q] ~= nil then return false end", k)
 		else
 			local f, u = condition(k, w)
 			tests[#tests + 1] = f
-			test_keys[#test_keys + 1] = k
+			line("if not tests[%d](ev[%q], ev) then return false end", #tests, k)
 			user = user or u
 		end
 	end
-	local neq, nt = #eq_keys, #tests
-	return function(ev)
-		for i = 1, neq do
-			if ev[eq_keys[i]] ~= eq_vals[i] then return false end
-		end
-		for i = 1, nt do
-			local k = test_keys[i]
-			if not tests[i](ev[k], ev) then return false end
-		end
-		return true
-	end, user
+	line("return true\nend")
+	local chunk = assert(loadstring(table.concat(src), "=match"))
+	return chunk(tests), user
 end
 
 return M
