@@ -11,6 +11,16 @@
 
 #include "rootfs.h"
 
+/* Close a descriptor on the way out without losing the errno to report. */
+static void
+close_keep_errno(int fd)
+{
+	int	 saved = errno;
+
+	close(fd);
+	errno = saved;
+}
+
 int
 rootfs_check(const char *path, const char **reason)
 {
@@ -168,9 +178,7 @@ undo:
 	unlinkat(dfd, tmp, 0);
 	errno = saved;
 out:
-	saved = errno;
-	close(dfd);
-	errno = saved;
+	close_keep_errno(dfd);
 	return rc;
 }
 
@@ -180,7 +188,7 @@ rootfs_symlink(int rootfd, const char *target, const char *path)
 	char		 tmp[NAME_MAX + 1], cur[PATH_MAX];
 	const char	*leaf;
 	ssize_t		 n;
-	int		 dfd, rc = -1, saved;
+	int		 dfd, rc = -1;
 
 	if (target == NULL || *target == '\0') {
 		errno = EINVAL;
@@ -202,9 +210,7 @@ rootfs_symlink(int rootfd, const char *target, const char *path)
 		goto out;
 	rc = commit(dfd, tmp, leaf);
 out:
-	saved = errno;
-	close(dfd);
-	errno = saved;
+	close_keep_errno(dfd);
 	return rc;
 }
 
@@ -213,7 +219,7 @@ rootfs_mkdir(int rootfd, const char *path, mode_t mode)
 {
 	struct stat	 st;
 	const char	*leaf;
-	int		 dfd, rc = 0, saved;
+	int		 dfd, rc = 0;
 
 	if ((dfd = rootfs_parent(rootfd, path, 1, &leaf)) == -1)
 		return -1;
@@ -228,9 +234,7 @@ rootfs_mkdir(int rootfd, const char *path, mode_t mode)
 		}
 	} else if (fchmodat(dfd, leaf, mode, 0) == -1)
 		rc = -1;
-	saved = errno;
-	close(dfd);
-	errno = saved;
+	close_keep_errno(dfd);
 	return rc;
 }
 
@@ -238,14 +242,12 @@ int
 rootfs_unlink(int rootfd, const char *path)
 {
 	const char	*leaf;
-	int		 dfd, rc, saved;
+	int		 dfd, rc;
 
 	if ((dfd = rootfs_parent(rootfd, path, 0, &leaf)) == -1)
 		return -1;
 	rc = unlinkat(dfd, leaf, 0);
-	saved = errno;
-	close(dfd);
-	errno = saved;
+	close_keep_errno(dfd);
 	return rc;
 }
 
@@ -254,7 +256,7 @@ rootfs_chmod(int rootfd, const char *path, mode_t mode)
 {
 	struct stat	 st;
 	const char	*leaf;
-	int		 dfd, rc, saved;
+	int		 dfd, rc;
 
 	if ((dfd = rootfs_parent(rootfd, path, 0, &leaf)) == -1)
 		return -1;
@@ -266,9 +268,7 @@ rootfs_chmod(int rootfd, const char *path, mode_t mode)
 	}
 	if (rc == 0)
 		rc = fchmodat(dfd, leaf, mode & 07777, 0);
-	saved = errno;
-	close(dfd);
-	errno = saved;
+	close_keep_errno(dfd);
 	return rc;
 }
 
@@ -276,14 +276,12 @@ int
 rootfs_chown(int rootfd, const char *path, uid_t uid, gid_t gid)
 {
 	const char	*leaf;
-	int		 dfd, rc, saved;
+	int		 dfd, rc;
 
 	if ((dfd = rootfs_parent(rootfd, path, 0, &leaf)) == -1)
 		return -1;
 	rc = fchownat(dfd, leaf, uid, gid, AT_SYMLINK_NOFOLLOW);
-	saved = errno;
-	close(dfd);
-	errno = saved;
+	close_keep_errno(dfd);
 	return rc;
 }
 
@@ -291,14 +289,12 @@ int
 rootfs_lstat(int rootfd, const char *path, struct stat *st)
 {
 	const char	*leaf;
-	int		 dfd, rc, saved;
+	int		 dfd, rc;
 
 	if ((dfd = rootfs_parent(rootfd, path, 0, &leaf)) == -1)
 		return -1;
 	rc = fstatat(dfd, leaf, st, AT_SYMLINK_NOFOLLOW);
-	saved = errno;
-	close(dfd);
-	errno = saved;
+	close_keep_errno(dfd);
 	return rc;
 }
 
@@ -307,7 +303,7 @@ rootfs_readlink(int rootfd, const char *path, char *buf, size_t len)
 {
 	const char	*leaf;
 	ssize_t		 n;
-	int		 dfd, saved;
+	int		 dfd;
 
 	if (len == 0) {
 		errno = EINVAL;
@@ -316,9 +312,7 @@ rootfs_readlink(int rootfd, const char *path, char *buf, size_t len)
 	if ((dfd = rootfs_parent(rootfd, path, 0, &leaf)) == -1)
 		return -1;
 	n = readlinkat(dfd, leaf, buf, len - 1);
-	saved = errno;
-	close(dfd);
-	errno = saved;
+	close_keep_errno(dfd);
 	if (n == -1)
 		return -1;
 	buf[n] = '\0';
@@ -329,13 +323,11 @@ int
 rootfs_open(int rootfd, const char *path, int flags, mode_t mode)
 {
 	const char	*leaf;
-	int		 dfd, fd, saved;
+	int		 dfd, fd;
 
 	if ((dfd = rootfs_parent(rootfd, path, 0, &leaf)) == -1)
 		return -1;
 	fd = openat(dfd, leaf, flags | O_NOFOLLOW | O_CLOEXEC, mode);
-	saved = errno;
-	close(dfd);
-	errno = saved;
+	close_keep_errno(dfd);
 	return fd;
 }
