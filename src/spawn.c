@@ -107,7 +107,8 @@ make_cmdline(char *out, size_t outlen, char *const argv[])
 	for (i = 0; argv[i] != NULL && n < outlen; i++) {
 		w = snprintf(out + n, outlen - n, "%s%s", i > 0 ? " " : "",
 		    argv[i]);
-		if (w < 0)
+		/* w is what would have been written: past the end, stop. */
+		if (w < 0 || (size_t)w >= outlen - n)
 			break;
 		n += (size_t)w;
 	}

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,45 @@ read_file(const char *path, size_t max, size_t *lenp)
 }
 
 /*
+ * Append to a buffer of cap bytes holding *len; -1, and nothing
+ * appended, when it does not fit.  snprintf returns the length it would
+ * have written, which is never a length that was written.
+ */
+static int __attribute__((format(printf, 4, 5)))
+buf_add(char *buf, size_t *len, size_t cap, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+
+	if (*len >= cap)
+		return -1;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *len, cap - *len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= cap - *len)
+		return -1;
+	*len += (size_t)n;
+	return 0;
+}
+
+/* A path into a PATH_MAX buffer; ENAMETOOLONG rather than a shorter name. */
+static int __attribute__((format(printf, 2, 3)))
+path_fmt(char *path, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(path, PATH_MAX, fmt, ap);
+	va_end(ap);
+	if (n < 0 || n >= PATH_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * The event the kernel sends for a device, from its uevent file: the
  * file's KEY=VALUE lines after ACTION, DEVPATH and SUBSYSTEM (the
  * subsystem link's name), in wire format, parsed as a netlink message is.
@@ -78,13 +118,13 @@ static int
 device_event(struct uevent *ev, const char *sysfs, const char *arg,
     const char *action)
 {
-	char		 base[PATH_MAX], dir[PATH_MAX], path[PATH_MAX + 16];
+	char		 base[PATH_MAX], dir[PATH_MAX], path[PATH_MAX];
 	char		 link[PATH_MAX], msg[UEVENT_MSG_MAX], *text, *line;
 	char		*save;
 	const char	*devpath, *sub, *reason;
-	size_t		 blen, len, tlen;
+	size_t		 blen, len = 0, tlen;
 	ssize_t		 n;
-	int		 w;
+	int		 fits;
 
 	if (realpath(sysfs, base) == NULL) {
 		log_warn("%s", sysfs);
@@ -99,8 +139,11 @@ device_event(struct uevent *ev, const char *sysfs, const char *arg,
 		arg += strlen(sysfs);
 	else if (strncmp(arg, "/sys/", 5) == 0)
 		arg += 4;	/* as udevadm takes it, whatever SYSFS is */
-	snprintf(path, sizeof(path), "%s%s%s", base, *arg == '/' ? "" : "/",
-	    arg);
+	if (path_fmt(path, "%s%s%s", base, *arg == '/' ? "" : "/", arg) ==
+	    -1) {
+		log_warn("%.80s...", arg);
+		return -1;
+	}
 	if (realpath(path, dir) == NULL) {
 		log_warn("%s", path);
 		return -1;
@@ -110,29 +153,25 @@ device_event(struct uevent *ev, const char *sysfs, const char *arg,
 		return -1;
 	}
 	devpath = dir + blen;
-	snprintf(path, sizeof(path), "%s/uevent", dir);
-	if ((text = read_file(path, UEVENT_MSG_MAX, &tlen)) == NULL) {
-		log_warn("unable to read %s", path);
+	if (path_fmt(path, "%s/uevent", dir) == -1 ||
+	    (text = read_file(path, UEVENT_MSG_MAX, &tlen)) == NULL) {
+		log_warn("unable to read %s/uevent", dir);
 		return -1;
 	}
-	w = snprintf(msg, sizeof(msg), "%s@%s%cACTION=%s%cDEVPATH=%s%c",
-	    action, devpath, 0, action, 0, devpath, 0);
-	len = w > 0 ? (size_t)w : 0;
-	snprintf(path, sizeof(path), "%s/subsystem", dir);
-	if ((n = readlink(path, link, sizeof(link) - 1)) > 0) {
+	fits = buf_add(msg, &len, sizeof(msg), "%s@%s%cACTION=%s%cDEVPATH=%s%c",
+	    action, devpath, 0, action, 0, devpath, 0) == 0;
+	if (fits && path_fmt(path, "%s/subsystem", dir) == 0 &&
+	    (n = readlink(path, link, sizeof(link) - 1)) > 0) {
 		link[n] = '\0';
 		sub = strrchr(link, '/') ? strrchr(link, '/') + 1 : link;
-		w = snprintf(msg + len, sizeof(msg) - len, "SUBSYSTEM=%s%c",
-		    sub, 0);
-		len += w > 0 ? (size_t)w : 0;
+		fits = buf_add(msg, &len, sizeof(msg), "SUBSYSTEM=%s%c", sub,
+		    0) == 0;
 	}
-	for (line = strtok_r(text, "\n", &save); line != NULL && len <
-	    sizeof(msg); line = strtok_r(NULL, "\n", &save)) {
-		w = snprintf(msg + len, sizeof(msg) - len, "%s%c", line, 0);
-		len += w > 0 ? (size_t)w : 0;
-	}
+	for (line = strtok_r(text, "\n", &save); fits && line != NULL;
+	    line = strtok_r(NULL, "\n", &save))
+		fits = buf_add(msg, &len, sizeof(msg), "%s%c", line, 0) == 0;
 	free(text);
-	if (len >= sizeof(msg)) {
+	if (!fits) {
 		log_warnx("%s/uevent: the event does not fit in %d bytes", dir,
 		    UEVENT_MSG_MAX);
 		return -1;
@@ -246,8 +285,12 @@ test_main(int argc, char *argv[])
 			fatal("unable to read %s", event_file);
 	} else {
 		if (sysfs == NULL) {
-			snprintf(sysbuf, sizeof(sysbuf), "%s/sys",
-			    strcmp(opts.root, "/") == 0 ? "" : opts.root);
+			if (path_fmt(sysbuf, "%s/sys", strcmp(opts.root,
+			    "/") == 0 ? "" : opts.root) == -1) {
+				log_warn("%s/sys", opts.root);
+				free(ev);
+				return EXIT_USAGE;
+			}
 			sysfs = sysbuf;
 		}
 		if (device_event(ev, sysfs, argv[0], action) == -1) {

@@ -115,4 +115,27 @@ rc=0; "$HOTPLUG2" test >/dev/null 2>&1 || rc=$?
 [ "$rc" = 100 ] || fail "exit $rc without arguments, want 100"
 rc=0; "$HOTPLUG2" test --event x /devices/x >/dev/null 2>&1 || rc=$?
 [ "$rc" = 100 ] || fail "exit $rc for DEVPATH and --event, want 100"
+
+# Inputs longer than the event buffer are refused with a message, never
+# written past it: a 4,100-character ACTION, a DEVPATH of nearly PATH_MAX
+# (the message holds it twice), and a path longer than PATH_MAX.
+long_action=$(printf '%4100s' '' | tr ' ' a)
+rc=0; t -a "$long_action" "$pci" >"$SCRATCH/out" 2>"$SCRATCH/err" || rc=$?
+[ "$rc" = 1 ] || fail "exit $rc for a 4,100-character ACTION, want 1: $(tail -c 300 "$SCRATCH/err")"
+grep -q "the event does not fit in 8192 bytes" "$SCRATCH/err" ||
+	fail "no message for a 4,100-character ACTION: $(tail -c 300 "$SCRATCH/err")"
+deep=/devices
+while [ $(( ${#root} + 4 + ${#deep} )) -lt 3980 ]; do
+	deep=$deep/$(printf '%200s' '' | tr ' ' d)
+done
+mkdir -p "$root/sys$deep"
+printf 'MAJOR=1\nMINOR=2\nX=%s\n' "$(printf '%200s' '' | tr ' ' x)" >"$root/sys$deep/uevent"
+rc=0; t -a "$(printf '%200s' '' | tr ' ' b)" "$deep" >"$SCRATCH/out" 2>"$SCRATCH/err" || rc=$?
+[ "$rc" = 1 ] || fail "exit $rc for a ${#deep}-character DEVPATH, want 1: $(tail -c 300 "$SCRATCH/err")"
+grep -q "the event does not fit in 8192 bytes" "$SCRATCH/err" ||
+	fail "no message for a ${#deep}-character DEVPATH: $(tail -c 300 "$SCRATCH/err")"
+rc=0; t "$deep$deep" >"$SCRATCH/out" 2>"$SCRATCH/err" || rc=$?
+[ "$rc" = 1 ] || fail "exit $rc for a path longer than PATH_MAX, want 1"
+grep -q "name too long" "$SCRATCH/err" ||
+	fail "no message for a path longer than PATH_MAX: $(tail -c 300 "$SCRATCH/err")"
 echo ok
