@@ -652,7 +652,7 @@ daemon_main(int argc, char *argv[])
 		case 'd':
 			d.ready_fd = (int)number_arg("--ready-fd", optarg, 0,
 			    INT_MAX);
-			if (fcntl(d.ready_fd, F_GETFD) == -1) {
+			if (fcntl(d.ready_fd, F_SETFD, FD_CLOEXEC) == -1) {
 				log_warn("--ready-fd %d", d.ready_fd);
 				return EXIT_USAGE;
 			}

@@ -22,6 +22,7 @@
 
 #include "alias.h"
 #include "config.h"
+#include "exec.h"
 #include "lcore.h"
 #include "log.h"
 #include "modalias.h"
@@ -1061,34 +1062,55 @@ free_vector(char **v)
 	free(v);
 }
 
+/*
+ * A string of argv or of the environment; NULL, and the reason in err,
+ * when it is none or holds a NUL byte, which would cut it short in C.
+ */
+static const char *
+vector_string(lua_State *L, int idx, const char *what, size_t i, char *err,
+    size_t errlen)
+{
+	const char	*s;
+	size_t		 len;
+
+	if (lua_type(L, idx) != LUA_TSTRING && lua_type(L, idx) != LUA_TNUMBER) {
+		snprintf(err, errlen, "%s[%zu] is a %s, not a string", what, i,
+		    luaL_typename(L, idx));
+		return NULL;
+	}
+	s = lua_tolstring(L, idx, &len);
+	if (strlen(s) != len) {
+		snprintf(err, errlen, "%s[%zu] holds a NUL byte", what, i);
+		return NULL;
+	}
+	return s;
+}
+
 /* argv from a list of strings. */
 static char **
-build_argv(lua_State *L, int idx, const char **err)
+build_argv(lua_State *L, int idx, char *err, size_t errlen)
 {
-	char	**v;
-	size_t	  n = lua_objlen(L, idx), i;
+	char		**v;
+	const char	 *s;
+	size_t		  n = lua_objlen(L, idx), i;
 
 	if (n == 0 || n > LCORE_ARGV_MAX) {
-		*err = "argv must be a list of 1 to 256 strings";
+		snprintf(err, errlen, "argv must be a list of 1 to %d strings",
+		    LCORE_ARGV_MAX);
 		return NULL;
 	}
 	if ((v = calloc(n + 1, sizeof(*v))) == NULL) {
-		*err = "out of memory";
+		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
 	for (i = 0; i < n; i++) {
 		lua_rawgeti(L, idx, (int)i + 1);
-		if (lua_type(L, -1) != LUA_TSTRING &&
-		    lua_type(L, -1) != LUA_TNUMBER) {
+		if ((s = vector_string(L, -1, "argv", i + 1, err, errlen)) ==
+		    NULL || (v[i] = strdup(s)) == NULL) {
+			if (s != NULL)
+				snprintf(err, errlen, "out of memory");
 			lua_pop(L, 1);
 			free_vector(v);
-			*err = "argv must hold only strings";
-			return NULL;
-		}
-		if ((v[i] = strdup(lua_tostring(L, -1))) == NULL) {
-			lua_pop(L, 1);
-			free_vector(v);
-			*err = "out of memory";
 			return NULL;
 		}
 		lua_pop(L, 1);
@@ -1096,16 +1118,20 @@ build_argv(lua_State *L, int idx, const char **err)
 	return v;
 }
 
-/* envp from a table of KEY = value; other entries are skipped. */
+/*
+ * envp from a table of KEY = value; entries that are not a string key
+ * with a string or number value are skipped, as are keys that cannot be
+ * names (empty, or holding '=' or NUL).  A value with a NUL is an error.
+ */
 static char **
-build_envp(lua_State *L, int idx, const char **err)
+build_envp(lua_State *L, int idx, char *err, size_t errlen)
 {
 	char		**v;
 	const char	 *k, *val;
-	size_t		  n = 0;
+	size_t		  n = 0, klen;
 
 	if ((v = calloc(LCORE_ENV_MAX + 1, sizeof(*v))) == NULL) {
-		*err = "out of memory";
+		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
 	lua_pushnil(L);
@@ -1113,16 +1139,24 @@ build_envp(lua_State *L, int idx, const char **err)
 		if (lua_type(L, -2) == LUA_TSTRING &&
 		    (lua_type(L, -1) == LUA_TSTRING ||
 		    lua_type(L, -1) == LUA_TNUMBER)) {
-			k = lua_tostring(L, -2);
-			val = lua_tostring(L, -1);
+			k = lua_tolstring(L, -2, &klen);
 			if (n == LCORE_ENV_MAX) {
 				lua_pop(L, 2);
 				free_vector(v);
-				*err = "too many environment variables";
+				snprintf(err, errlen,
+				    "too many environment variables");
 				return NULL;
 			}
-			if (strchr(k, '=') == NULL && *k != '\0' &&
-			    asprintf(&v[n], "%s=%s", k, val) != -1)
+			if ((val = vector_string(L, -1, "env", 0, err,
+			    errlen)) == NULL) {
+				snprintf(err, errlen, "env.%.64s holds a NUL "
+				    "byte", k);
+				lua_pop(L, 2);
+				free_vector(v);
+				return NULL;
+			}
+			if (strlen(k) == klen && strchr(k, '=') == NULL &&
+			    *k != '\0' && asprintf(&v[n], "%s=%s", k, val) != -1)
 				n++;
 		}
 		lua_pop(L, 1);
@@ -1132,7 +1166,10 @@ build_envp(lua_State *L, int idx, const char **err)
 
 /*
  * Outside the daemon: run argv in the foreground, its output (stdout and
- * stderr) logged line by line, killed after timeout_ms.
+ * stderr) logged line by line, killed after timeout_ms.  The child gets
+ * what the daemon's get: /dev/null as stdin, no other descriptor, the
+ * program looked up along envp's PATH before the fork, and a failed exec
+ * is an error of the caller's (through a close-on-exec pipe).
  */
 static int
 run_here(char *const argv[], char *const envp[], unsigned int timeout_ms,
@@ -1140,25 +1177,59 @@ run_here(char *const argv[], char *const envp[], unsigned int timeout_ms,
 {
 	struct timespec	 now, end;
 	struct pollfd	 pfd;
-	char		 buf[1024], *nl;
+	char		 buf[1024], *nl, prog[PATH_MAX];
 	size_t		 have = 0;
 	ssize_t		 n;
 	pid_t		 pid;
-	int		 p[2], wst, left, killed = 0;
+	int		 p[2], e[2], wst, left, killed = 0, err = 0, nullfd;
 
+	if (exec_resolve(argv[0], exec_env_path(envp), prog, sizeof(prog)) ==
+	    -1)
+		return -1;
 	if (pipe2(p, O_CLOEXEC) == -1)
 		return -1;
-	if ((pid = fork()) == -1) {
+	if (pipe2(e, O_CLOEXEC) == -1) {
+		err = errno;
 		close(p[0]);
 		close(p[1]);
+		errno = err;
+		return -1;
+	}
+	nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if ((pid = fork()) == -1) {
+		err = errno;
+		close(p[0]);
+		close(p[1]);
+		close(e[0]);
+		close(e[1]);
+		if (nullfd != -1)
+			close(nullfd);
+		errno = err;
 		return -1;
 	}
 	if (pid == 0) {
-		if (dup2(p[1], 1) == -1 || dup2(p[1], 2) == -1)
+		if ((nullfd != -1 && dup2(nullfd, 0) == -1) ||
+		    dup2(p[1], 1) == -1 || dup2(p[1], 2) == -1)
 			_exit(127);
-		execvpe(argv[0], argv, envp);
-		dprintf(2, "unable to run %s: %s\n", argv[0], strerror(errno));
+		exec_close_from_3();
+		execve(prog, argv, envp);
+		err = errno;
+		n = write(e[1], &err, sizeof(err));
 		_exit(127);
+	}
+	if (nullfd != -1)
+		close(nullfd);
+	close(e[1]);
+	while ((n = read(e[0], &err, sizeof(err))) == -1 && errno == EINTR)
+		;
+	close(e[0]);
+	if (n == (ssize_t)sizeof(err)) {
+		close(p[0]);
+		close(p[1]);
+		while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+			;
+		errno = err;
+		return -1;
 	}
 	close(p[1]);
 	clock_gettime(CLOCK_MONOTONIC, &end);
@@ -1205,6 +1276,28 @@ run_here(char *const argv[], char *const envp[], unsigned int timeout_ms,
 	return 0;
 }
 
+/*
+ * core.executable(name [, path]): the file exec and run would start for
+ * name, looked up along path (default EXEC_DEFAULT_PATH) as they do; nil
+ * and "unable to run NAME: reason" when there is none.
+ */
+static int
+l_executable(lua_State *L)
+{
+	char		 prog[PATH_MAX];
+	const char	*name = luaL_checkstring(L, 1);
+	const char	*path = luaL_optstring(L, 2, EXEC_DEFAULT_PATH);
+
+	if (exec_resolve(name, path, prog, sizeof(prog)) == -1) {
+		lua_pushnil(L);
+		lua_pushfstring(L, "unable to run %s: %s", name,
+		    strerror(errno));
+		return 2;
+	}
+	lua_pushstring(L, prog);
+	return 1;
+}
+
 /* core.spawn(argv, env, devpath, seqnum): start argv; true, or an error. */
 static int
 l_spawn(lua_State *L)
@@ -1212,15 +1305,16 @@ l_spawn(lua_State *L)
 	struct lcore	*c = core_of(L);
 	struct timespec	 t0;
 	char		**argv, **envp;
-	const char	 *err = NULL, *devpath = luaL_optstring(L, 3, "");
+	const char	 *devpath = luaL_optstring(L, 3, "");
+	char		  err[128];
 	uint64_t	  seqnum = (uint64_t)luaL_optnumber(L, 4, 0);
 	int		  rc, status;
 
 	luaL_checktype(L, 1, LUA_TTABLE);
 	luaL_checktype(L, 2, LUA_TTABLE);
-	if ((argv = build_argv(L, 1, &err)) == NULL)
+	if ((argv = build_argv(L, 1, err, sizeof(err))) == NULL)
 		return luaL_error(L, "exec: %s", err);
-	if ((envp = build_envp(L, 2, &err)) == NULL) {
+	if ((envp = build_envp(L, 2, err, sizeof(err))) == NULL) {
 		free_vector(argv);
 		return luaL_error(L, "exec: %s", err);
 	}
@@ -1253,7 +1347,7 @@ l_run(lua_State *L)
 	struct lcore	*c = core_of(L);
 	struct timespec	 t0;
 	char		**argv, **envp;
-	const char	 *err = NULL;
+	char		  err[128];
 	lua_Integer	  timeout = luaL_optinteger(L, 3, 0);
 	int		  rc, status = 0, saved;
 
@@ -1261,9 +1355,9 @@ l_run(lua_State *L)
 	luaL_checktype(L, 2, LUA_TTABLE);
 	if (timeout < 0)
 		return luaL_error(L, "timeout must not be negative");
-	if ((argv = build_argv(L, 1, &err)) == NULL)
+	if ((argv = build_argv(L, 1, err, sizeof(err))) == NULL)
 		return luaL_error(L, "run: %s", err);
-	if ((envp = build_envp(L, 2, &err)) == NULL) {
+	if ((envp = build_envp(L, 2, err, sizeof(err))) == NULL) {
 		free_vector(argv);
 		return luaL_error(L, "run: %s", err);
 	}
@@ -1452,6 +1546,7 @@ static const luaL_Reg core_funcs[] = {
 	{ "chmod",		l_chmod },
 	{ "chown",		l_chown },
 	{ "events",		l_events },
+	{ "executable",		l_executable },
 	{ "exists",		l_exists },
 	{ "firmware",		l_firmware },
 	{ "gid",		l_gid },

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -13,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "exec.h"
 #include "log.h"
 #include "queue.h"
 #include "spawn.h"
@@ -197,8 +199,11 @@ empty_input(void)
  * hides).  The child gets empty_input() as stdin, the pipe as stdout and
  * stderr (or inherits ours when outfd is NULL), default signal handling
  * and its own process group, so a timeout kills whatever it started
- * too.  A failed exec is reported through a close-on-exec pipe, so the
- * caller sees ENOENT as an error of its own.
+ * too.  It gets no other descriptor of ours: not the netlink socket, not
+ * what the daemon inherited.  The program is looked up along the PATH of
+ * envp here, before the vfork, where a missing one is an error of the
+ * caller's; an exec that fails all the same is reported through a
+ * close-on-exec pipe.
  */
 static pid_t
 start_child(char *const argv[], char *const envp[], int *outfd)
@@ -210,6 +215,11 @@ start_child(char *const argv[], char *const envp[], int *outfd)
 	ssize_t			 n;
 	int			 p[2] = { -1, -1 }, e[2], err = 0, nullfd;
 	size_t			 i;
+	char			 prog[PATH_MAX];
+
+	if (exec_resolve(argv[0], envp != NULL ? exec_env_path(envp) :
+	    getenv("PATH"), prog, sizeof(prog)) == -1)
+		return -1;
 
 	/* Only our end is non-blocking: the child must not see EAGAIN. */
 	if (outfd != NULL && (pipe2(p, O_CLOEXEC) == -1 ||
@@ -249,9 +259,10 @@ start_child(char *const argv[], char *const envp[], int *outfd)
 			dup2(p[1], 1);
 			dup2(p[1], 2);
 		}
+		exec_close_from_3();
 		sigemptyset(&all);
 		sigprocmask(SIG_SETMASK, &all, NULL);
-		execvpe(argv[0], argv, envp != NULL ? envp : environ);
+		execve(prog, argv, envp != NULL ? envp : environ);
 		err = errno;
 		n = write(e[1], &err, sizeof(err));
 		(void)n;

@@ -16,7 +16,7 @@ function M.default_config()
 		firmware_path = { "/lib/firmware/updates", "/lib/firmware" },
 		-- How load_modules asks for modules; module names are appended.
 		modprobe = { "/sbin/modprobe", "-b", "-a" },
-		-- PATH and HOME for commands, unless the event sets them.
+		-- PATH and HOME of commands; an event's own are never used.
 		path = "/usr/sbin:/usr/bin:/sbin:/bin",
 		home = "/",
 	}
@@ -103,6 +103,34 @@ local function memo_mode(mode)
 	return m, err
 end
 
+-- Variables a command's dynamic loader, C library or shell reads as it
+-- starts, and so would let whoever sends an event choose code that runs
+-- as root: they never pass from an event (or setenv) to a command.
+-- PATH and HOME are the daemon's own (config.path, config.home).
+local UNSAFE_ENV = {}
+for name in ([[PATH HOME IFS ENV BASH_ENV SHELLOPTS BASHOPTS PS4 CDPATH
+	GLOBIGNORE GCONV_PATH GETCONF_DIR GLIBC_TUNABLES HOSTALIASES LOCALDOMAIN
+	LOCPATH NIS_PATH NLSPATH RESOLV_HOST_CONF RES_OPTIONS TMPDIR TZDIR
+	PERL5LIB PERL5OPT PERLLIB PYTHONHOME PYTHONPATH PYTHONSTARTUP RUBYLIB
+	RUBYOPT NODE_OPTIONS]]):gmatch("%S+") do
+	UNSAFE_ENV[name] = true
+end
+-- And every name with one of these prefixes (LUA_ covers LUA_INIT,
+-- LUA_PATH and LUA_CPATH with their _5_1 forms).
+local UNSAFE_PREFIXES = { "LD_", "MALLOC_", "BASH_FUNC_", "LUA_" }
+
+-- nil when name may pass to a command, else why not.
+local function unsafe_env(name)
+	if UNSAFE_ENV[name] then return true end
+	if not name:find("^[%w_]+$") then return true end
+	for i = 1, #UNSAFE_PREFIXES do
+		local p = UNSAFE_PREFIXES[i]
+		if name:sub(1, #p) == p then return true end
+	end
+	return false
+end
+M.unsafe_env = unsafe_env
+
 -- Raise err at the handler's line: level 3 is the caller of the action.
 local function perform(f, ...)
 	local ok, err = pcall(f, ...)
@@ -169,15 +197,31 @@ function M.new(o)
 		return id, name
 	end
 
-	local function environment(ev)
+	-- A command's environment: the event's variables but those
+	-- unsafe_env refuses (each logged once: PATH and HOME at debug,
+	-- since events from the 2.4 helper carry the kernel's, the others at
+	-- warning), with the daemon's PATH and HOME.
+	local function environment(what, ev)
 		local env = {}
 		for k, v in pairs(ev) do
 			if type(k) == "string" and (type(v) == "string" or type(v) == "number") then
-				env[k] = tostring(v)
+				if unsafe_env(k) then
+					if not warned["env " .. k] then
+						warned["env " .. k] = true
+						core.log((k == "PATH" or k == "HOME") and "debug" or "warn",
+							("%s: not passing %s of the event to commands: "
+							.. "loader and shell start-up variables never come from an event")
+							:format(what, (k:gsub("[^%w_]", "?"))))
+					end
+				elseif type(v) == "string" and v:find("\0", 1, true) then
+					error(("%s: variable %s holds a NUL byte"):format(what, k), 3)
+				else
+					env[k] = tostring(v)
+				end
 			end
 		end
-		env.PATH = env.PATH or config.path
-		env.HOME = env.HOME or config.home
+		env.PATH = config.path
+		env.HOME = config.home
 		return env
 	end
 
@@ -190,8 +234,19 @@ function M.new(o)
 			if t ~= "string" and t ~= "number" then
 				return nil, ("argv[%d] is a %s, not a string"):format(i, t)
 			end
+			if t == "string" and argv[i]:find("\0", 1, true) then
+				return nil, ("argv[%d] holds a NUL byte"):format(i)
+			end
 		end
 		return argv
+	end
+
+	-- The program must be there to run, looked up as the daemon's exec
+	-- does (core.executable): a dry run and a test fail where the daemon
+	-- would.  Commands run in the system's own root, not under --root.
+	local function check_program(what, argv, env)
+		local ok, err = core.executable(tostring(argv[1]), env.PATH)
+		if not ok then error(what .. ": " .. err, 3) end
 	end
 
 	-- Sysfs attributes, read under the root: ROOT/sys/DEVPATH/NAME.  A
@@ -333,7 +388,8 @@ function M.new(o)
 	function A.exec(ev, argv)
 		local ok, err = check_argv(argv)
 		if not ok then error("exec: " .. err, 2) end
-		local env = environment(ev)
+		local env = environment("exec", ev)
+		check_program("exec", argv, env)
 		if report then report { "exec", argv = argv, env = env } end
 		if sys then
 			perform(sys.spawn, argv, env, ev.DEVPATH or "", tonumber(ev.SEQNUM) or 0)
@@ -346,7 +402,8 @@ function M.new(o)
 		local ok, err = check_argv(argv)
 		if not ok then error("run: " .. err, 2) end
 		local timeout = opt and opt.timeout or 0
-		local env = environment(ev)
+		local env = environment("run", ev)
+		check_program("run", argv, env)
 		if report then report { "run", argv = argv, env = env, timeout = timeout } end
 		if sys then return perform(sys.run, argv, env, timeout) end
 		return 0

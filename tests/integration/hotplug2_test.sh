@@ -109,6 +109,15 @@ rc=0; t "$pci" >"$SCRATCH/out" 2>"$SCRATCH/err" || rc=$?
 grep -q "50-typo.lua:1: unknown name 'mknod'" "$SCRATCH/err" || fail "no file:line for the typo"
 grep -q "modprobe i2c_piix4" "$SCRATCH/out" || fail "the other files did not run"
 rm "$cfg/50-typo.lua"
+# exec of a program that is not there fails here as in the daemon.
+printf 'on({ SUBSYSTEM = "pci" }, function(ev)\n\texec(ev, { "/usr/bin/hp2-nonexistent" })\nend)\n' \
+    >"$cfg/60-missing.lua"
+rc=0; t "$pci" >"$SCRATCH/out" 2>"$SCRATCH/err" || rc=$?
+[ "$rc" = 1 ] || fail "exit $rc for exec of a missing program, want 1"
+grep -q "60-missing.lua:2: exec: unable to run /usr/bin/hp2-nonexistent: No such file or directory" \
+    "$SCRATCH/err" || fail "no file:line for exec of a missing program: $(cat "$SCRATCH/err")"
+grep -q "hp2-nonexistent" "$SCRATCH/out" && fail "exec of a missing program was reported as done"
+rm "$cfg/60-missing.lua"
 rc=0; t /devices/nonexistent >/dev/null 2>&1 || rc=$?
 [ "$rc" = 1 ] || fail "exit $rc for a missing device, want 1"
 rc=0; "$HOTPLUG2" test >/dev/null 2>&1 || rc=$?

@@ -153,6 +153,70 @@ describe("commands", function()
 		assert.are.equal(500, sys.calls[1][4])
 	end)
 
+	it("gives commands the daemon's PATH and HOME, never an event's start-up variables", function()
+		local a, sys, _, core = new()
+		local forged = ev { FOO = "bar", PATH = "/evil", HOME = "/evil", LD_PRELOAD = "/evil.so",
+			LD_LIBRARY_PATH = "/evil", LD_AUDIT = "/evil", IFS = "x", ENV = "/evil", BASH_ENV = "/evil",
+			SHELLOPTS = "xtrace", PS4 = "$(evil)", GCONV_PATH = "/evil", LOCPATH = "/evil",
+			MALLOC_CHECK_ = "3", GLIBC_TUNABLES = "x", ["BASH_FUNC_f%%"] = "() { evil; }",
+			LUA_INIT = "@/evil", PYTHONPATH = "/evil" }
+		a.exec(forged, { "/bin/true" })
+		a.run(forged, { "/bin/true" })
+		local want = { ACTION = "add", DEVPATH = "/devices/virtual/mem/null", SEQNUM = "12",
+			FOO = "bar", PATH = "/usr/sbin:/usr/bin:/sbin:/bin", HOME = "/" }
+		assert.are.same(want, sys.calls[1][3])
+		assert.are.same(want, sys.calls[2][3])
+		-- Each name is logged once, PATH and HOME (which 2.4 events carry) at debug.
+		local seen = {}
+		for _, l in ipairs(core.logs) do
+			local name = l[2]:match("not passing (%S+) of the event")
+			assert.is_nil(seen[name], l[2])
+			seen[name] = l[1]
+		end
+		assert.are.equal("warn", seen.LD_PRELOAD)
+		assert.are.equal("debug", seen.PATH)
+		assert.are.equal("warn", seen["BASH_FUNC_f??"])
+		assert.are.equal(17, #core.logs)
+	end)
+
+	it("tells names that may pass to a command from those that never do", function()
+		for _, name in ipairs { "DEVNAME", "MODALIAS", "ID_SERIAL", "LDAP_URI", "PATHS", "XLD_PRELOAD",
+			"SEQNUM", "ENVELOPE" } do
+			assert.is_false(actions.unsafe_env(name), name)
+		end
+		for _, name in ipairs { "PATH", "HOME", "LD_PRELOAD", "LD_", "IFS", "ENV", "BASH_ENV", "SHELLOPTS",
+			"BASHOPTS", "PS4", "CDPATH", "GCONV_PATH", "LOCPATH", "NLSPATH", "TMPDIR", "MALLOC_ARENA_MAX",
+			"BASH_FUNC_x", "LUA_PATH_5_1", "X-Y", "A B", "" } do
+			assert.is_true(actions.unsafe_env(name), name)
+		end
+	end)
+
+	it("refuses NUL bytes in argv and the environment at the handler's line", function()
+		local a, sys = new()
+		local ok, err = pcall(a.exec, ev(), { "/bin/echo", "a\0b" })
+		assert.is_false(ok)
+		assert.are.equal("exec: argv[2] holds a NUL byte", err:gsub("^[^:]*:%d+: ", ""))
+		ok, err = pcall(a.run, ev { X = "a\0b" }, { "/bin/true" })
+		assert.is_false(ok)
+		assert.are.equal("run: variable X holds a NUL byte", err:gsub("^[^:]*:%d+: ", ""))
+		assert.are.same({}, sys.calls)
+	end)
+
+	it("refuses a program that is not there before anything is done or reported", function()
+		local a, sys, acts = new { programs = { ["/bin/true"] = true } }
+		local line = debug.getinfo(1, "l").currentline
+		local ok, err = pcall(function() a.exec(ev(), { "/usr/bin/nonexistent" }) end)
+		assert.is_false(ok)
+		local want = ("actions_spec.lua:%d: exec: unable to run /usr/bin/nonexistent: "
+			.. "No such file or directory"):format(line + 1)
+		assert.are.equal(want, err:sub(-#want))
+		assert.has_error(function() a.run(ev(), { "nonexistent" }) end)
+		assert.are.same({}, sys.calls)
+		assert.are.same({}, acts)
+		a.exec(ev(), { "/bin/true" })
+		assert.are.equal(1, #sys.calls)
+	end)
+
 	it("refuses a shell string or a bad argv", function()
 		local a, sys = new()
 		assert.has_error(function() a.exec(ev(), "rm -rf /") end)

@@ -155,8 +155,47 @@ describe("hotplug2.core", function()
 		assert.are.equal(3, core.run({ "/bin/sh", "-c", "exit 3" }, {}))
 		assert.are.equal(0, core.run({ "/bin/sh", "-c", 'test "$FOO" = "a b"' }, { FOO = "a b" }))
 		assert.are.equal(137, core.run({ "/bin/sleep", "5" }, {}, 100))
-		-- A program that cannot be started exits 127, as in a shell.
-		assert.are.equal(127, core.run({ "/nonexistent/prog" }, {}))
+		-- A program that cannot be started is an error, as in the daemon.
+		assert.has_error(function() core.run({ "/nonexistent/prog" }, {}) end,
+			"unable to run /nonexistent/prog: No such file or directory")
+		assert.has_error(function() core.spawn({ "/nonexistent/prog" }, {}) end,
+			"unable to run /nonexistent/prog: No such file or directory")
+	end)
+
+	it("starts commands with descriptors 0, 1 and 2 only", function()
+		-- Lua's io.open is not close-on-exec: the command would inherit it.
+		local held = assert(io.open("/etc/passwd"))
+		local out = root .. "/fds"
+		local status = core.run({ "/bin/sh", "-c", "exec >" .. out .. "; exec /bin/ls -l /proc/self/fd" }, {})
+		held:close()
+		assert.are.equal(0, status)
+		local fds = {}
+		for fd, target in read(out):gmatch(" (%d+) %-> ([^\n]+)") do
+			-- The one ls reads /proc/self/fd through is its own.
+			if not target:find("^/proc/%d+/fd$") then fds[#fds + 1] = fd end
+		end
+		assert.are.same({ "0", "1", "2" }, fds)
+	end)
+
+	it("looks programs up along the PATH it is given and refuses NUL bytes", function()
+		local cases = {
+			-- { name, PATH, file or error }
+			{ "sh", "/nonexistent:relative::/bin", "/bin/sh" },
+			{ "/bin/sh", "/nonexistent", "/bin/sh" },
+			{ "sh", "/nonexistent", "unable to run sh: No such file or directory" },
+			{ "sh", "", "unable to run sh: No such file or directory" },
+			{ "", "/bin", "unable to run : No such file or directory" },
+			{ "passwd", "/etc", "unable to run passwd: Permission denied" },
+			{ "/etc", "/bin", "unable to run /etc: Permission denied" },
+		}
+		for _, c in ipairs(cases) do
+			local file, err = core.executable(c[1], c[2])
+			assert.are.equal(c[3], file or err, c[1] .. " along " .. c[2])
+		end
+		assert.has_error(function() core.run({ "/bin/echo", "a\0b" }, {}) end,
+			"run: argv[2] holds a NUL byte")
+		assert.has_error(function() core.spawn({ "/bin/true" }, { X = "a\0b" }) end,
+			"exec: env.X holds a NUL byte")
 	end)
 
 	it("speaks the firmware loading protocol", function()

@@ -3,7 +3,8 @@ local M = {}
 
 -- fake.core{ users = {name = id}, groups = {...}, aliases = {alias = {mods}},
 --            files = {["sys/module/x"] = true}, links = {path = target},
---            dirs = {path = {names}}, root = "/" }
+--            dirs = {path = {names}}, root = "/",
+--            programs = {["/bin/true"] = true} (default: every program is there) }
 function M.core(o)
 	o = o or {}
 	local core = { logs = {}, printed = {} }
@@ -22,6 +23,10 @@ function M.core(o)
 		return t
 	end
 	core.exists = function(p) return (o.files or {})[p] == true end
+	core.executable = function(name)
+		if o.programs == nil or o.programs[name] then return name end
+		return nil, ("unable to run %s: No such file or directory"):format(name)
+	end
 	core.readlink = function(p) return (o.links or {})[p] end
 	core.readdir = function(p) return (o.dirs or {})[p] end
 	core.root = function() return o.root or "/" end

@@ -179,6 +179,28 @@ end)
 		assert.are.equal(1, #failures)
 	end)
 
+	it("fails an exec or run of a program that is not there, as the daemon does", function()
+		local hp = testing.new { scripts = { { "rules/60-missing.lua", [[
+on({ ACTION = "add" }, function(ev)
+	exec(ev, { "/usr/bin/hp2-nonexistent" })
+end)
+on({ ACTION = "change" }, function(ev)
+	run(ev, { "hp2-nonexistent", "x" })
+end)
+]] } } }
+		local cases = {
+			{ "add", "rules/60-missing.lua:2: exec: unable to run /usr/bin/hp2-nonexistent: "
+				.. "No such file or directory" },
+			{ "change", "rules/60-missing.lua:5: run: unable to run hp2-nonexistent: "
+				.. "No such file or directory" },
+		}
+		for _, c in ipairs(cases) do
+			local acts, failures = hp:try { ACTION = c[1], DEVPATH = "/devices/x" }
+			assert.are.same({}, acts)
+			assert.are.equal(c[2], failures[1] and failures[1]:match("^[^\n]*"))
+		end
+	end)
+
 	it("makes a mistake at load time fail with file:line", function()
 		local ok, err = pcall(testing.new, { scripts = { { "rules/50-typo.lua",
 			"on({ ACTION = 'add' }, function(ev)\n\tmake_node(ev)\nend)\nlocal m = mknod\n" } } })
