@@ -357,26 +357,38 @@ main(int argc, char *argv[])
 	const char		*kseqnum = NULL, *seqfile, *reason;
 	uint64_t		 seq;
 	char			**e;
-	int			 a, fd, dry_run = 0, verbose = 0;
+	const char		*ops[2];
+	int			 a, fd, dry_run = 0, verbose = 0, nops;
+	int			 opts_done;
 
 	log_init("hotplug2-dnode", 1, 0);
 	std_fds();
 
-	for (a = 1; a < argc && argv[a][0] == '-'; a++) {
-		if (strcmp(argv[a], "--") == 0) {
-			a++;
-			break;
-		}
-		if (strcmp(argv[a], "-h") == 0 ||
+	/*
+	 * Options anywhere, operands in order, "--" ending the options: a
+	 * user who types "hotplug2-dnode usb -n" means a dry run, and must
+	 * never see "-n" taken for the ACTION and the event sent.  Done by
+	 * hand rather than by getopt, whose permutation glibc does and musl
+	 * does not.  No SUBSYSTEM or ACTION the kernel passes starts with '-'.
+	 */
+	nops = 0;
+	for (a = 1, opts_done = 0; a < argc; a++) {
+		if (opts_done || argv[a][0] != '-' || argv[a][1] == '\0') {
+			if (nops == 2) {
+				usage(stderr);
+				dnode_die(EXIT_USAGE, "too many arguments");
+			}
+			ops[nops++] = argv[a];
+		} else if (strcmp(argv[a], "--") == 0)
+			opts_done = 1;
+		else if (strcmp(argv[a], "-h") == 0 ||
 		    strcmp(argv[a], "--help") == 0) {
 			usage(stdout);
 			return EXIT_OK;
-		}
-		if (strcmp(argv[a], "--version") == 0) {
+		} else if (strcmp(argv[a], "--version") == 0) {
 			printf("hotplug2-dnode %s\n", HOTPLUG2_VERSION);
 			return EXIT_OK;
-		}
-		if (strcmp(argv[a], "-n") == 0 ||
+		} else if (strcmp(argv[a], "-n") == 0 ||
 		    strcmp(argv[a], "--dry-run") == 0)
 			dry_run = 1;
 		else if (strcmp(argv[a], "-v") == 0 ||
@@ -387,20 +399,16 @@ main(int argc, char *argv[])
 			dry_run = verbose = 1;
 		else {
 			usage(stderr);
-			dnode_die(EXIT_USAGE, "unknown option %s", argv[a]);
+			dnode_die(EXIT_USAGE, "unknown option %.64s", argv[a]);
 		}
 	}
 	log_setverbose(verbose ? LOG_LEVEL_DEBUG : LOG_LEVEL_WARN);
-	if (a >= argc) {
+	if (nops == 0) {
 		usage(stderr);
 		dnode_die(EXIT_USAGE, "no SUBSYSTEM argument: the kernel "
 		    "passes the event's type as the first argument");
 	}
-	if (argc - a > 2) {
-		usage(stderr);
-		dnode_die(EXIT_USAGE, "too many arguments");
-	}
-	subsystem = argv[a];
+	subsystem = ops[0];
 	if (!subsystem_ok(subsystem))
 		dnode_die(EXIT_FAIL, "bad SUBSYSTEM argument \"%.64s\"",
 		    subsystem);
@@ -410,8 +418,8 @@ main(int argc, char *argv[])
 	 * argument; later ones in ACTION.
 	 */
 	action = getenv("ACTION");
-	if (action == NULL && argc - a == 2)
-		action = argv[a + 1];
+	if (action == NULL && nops == 2)
+		action = ops[1];
 	if (action == NULL)
 		dnode_die(EXIT_FAIL, "%s event without ACTION in the "
 		    "environment", subsystem);

@@ -6,7 +6,8 @@ need_root
 command -v busybox >/dev/null || skip "busybox (for syslogd) is missing"
 unshare -m true 2>/dev/null || skip "cannot make a mount namespace"
 
-# In a private mount namespace with its own /dev, busybox syslogd owns
+# In a private mount namespace with its own /dev (and a network namespace,
+# so that an event sent by mistake reaches no one), busybox syslogd owns
 # /dev/log, so the messages dnode sends to syslog can be read back.
 cat >"$SCRATCH/run.sh" <<'INNER'
 set -u
@@ -41,12 +42,17 @@ case_ oversized 1 "environment is too large" \
     env -i $seqfile ACTION=add A=$big B=$big C=$big "$DNODE" pci
 case_ unknown-option 100 "unknown option" \
     env -i $seqfile ACTION=add "$DNODE" --frobnicate pci
+# Options after the operands are options too, never the ACTION.
+case_ option-after-operand 100 "unknown option --frobnicate" \
+    env -i $seqfile "$DNODE" pci --frobnicate
+case_ too-many 100 "too many arguments" \
+    env -i $seqfile "$DNODE" pci add extra
 sleep 0.3
 kill $syslogd
 wait $syslogd 2>/dev/null
 exit 0
 INNER
-SCRATCH=$SCRATCH DNODE=$DNODE unshare -m --propagation private \
+SCRATCH=$SCRATCH DNODE=$DNODE unshare -m -n --propagation private \
     sh "$SCRATCH/run.sh" || fail "the namespace run failed"
 
 n=0
@@ -59,6 +65,23 @@ while read -r name status want pattern; do
 		{ cat "$SCRATCH/syslog" >&2; fail "$name: no message in syslog"; }
 	n=$((n + 1))
 done <"$SCRATCH/results"
-[ $n = 8 ] || fail "ran $n cases, not 8"
+[ $n = 10 ] || fail "ran $n cases, not 10"
 [ ! -e "$SCRATCH/seqnum" ] || fail "a refused event took a SEQNUM"
-echo "ok: $n kinds of bad input refused, on stderr and in syslog"
+
+# "hotplug2-dnode pci -n" is a dry run, wherever -n is, and "--" ends the
+# options.  In a network namespace of its own: a wrong send reaches no one.
+for args in "pci -n" "-n pci" "pci add -n" "-v pci -n" "-n -- pci"; do
+	rm -f "$SCRATCH/seqnum.dry"
+	rc=0
+	# shellcheck disable=SC2086
+	env -i HOTPLUG2_SEQNUM_FILE="$SCRATCH/seqnum.dry" ACTION=add PCI_ID=8086:1229 \
+	    unshare -n "$DNODE" $args >"$SCRATCH/dry.out" 2>"$SCRATCH/dry.err" || rc=$?
+	[ "$rc" = 0 ] || fail "dnode $args: exit $rc: $(cat "$SCRATCH/dry.err")"
+	head -c 4 "$SCRATCH/dry.out" | grep -qx "add@" ||
+		fail "dnode $args: no event printed: $(cat "$SCRATCH/dry.out" "$SCRATCH/dry.err")"
+	[ ! -e "$SCRATCH/seqnum.dry" ] || fail "dnode $args sent the event"
+done
+rc=0
+env -i ACTION=add unshare -n "$DNODE" -n -- pci -n >"$SCRATCH/dry.out" 2>&1 || rc=$?
+[ "$rc" = 0 ] || fail "dnode -n -- pci -n: exit $rc: $(cat "$SCRATCH/dry.out")"
+echo "ok: $n kinds of bad input refused, on stderr and in syslog; options anywhere"
