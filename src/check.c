@@ -1,4 +1,5 @@
 /* hotplug2 check: load the handler scripts and report every problem. */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,17 +15,23 @@ check_usage(FILE *f)
 	fprintf(f, "usage: hotplug2 check [-q] [DIR]\n"
 	    "Load the handler scripts in DIR (default %s) as the daemon does,\n"
 	    "report every problem with file:line, and exit 2 if there is any.\n"
-	    "  -q  print nothing when all is well\n", HOTPLUG2_CONFIG_DIR);
+	    "  -q, --quiet  print nothing when all is well\n"
+	    "  -h, --help   this text\n", HOTPLUG2_CONFIG_DIR);
 }
 
 int
 check_main(int argc, char *argv[])
 {
+	static const struct option longopts[] = {
+		{ "help",	no_argument,	NULL, 'h' },
+		{ "quiet",	no_argument,	NULL, 'q' },
+		{ NULL,		0,		NULL, 0 }
+	};
 	struct script_options	 opts;
 	struct script		*s;
 	int			 ch, nerrors, quiet = 0;
 
-	while ((ch = getopt(argc, argv, "hq")) != -1) {
+	while ((ch = getopt_long(argc, argv, "hq", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'q':
 			quiet = 1;

@@ -3,6 +3,7 @@
 #include <sys/utsname.h>
 
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -38,7 +39,8 @@ usage(FILE *f)
 	    "(default: BASEDIR/modules.alias)\n"
 	    "  -w BITS     bits in a kernel long, for modules.inputmap "
 	    "(default: guessed)\n"
-	    "  -v          report what was done\n");
+	    "  -v          report what was done\n"
+	    "  -h, --help  this text\n");
 }
 
 static uint32_t
@@ -178,8 +180,14 @@ main(int argc, char *argv[])
 	int		 ch, wordbits = 0, verbose = 0, nmaps = 0, t;
 	size_t		 i;
 
+	static const struct option longopts[] = {
+		{ "help",	no_argument,	NULL, 'h' },
+		{ NULL,		0,		NULL, 0 }
+	};
+
 	log_init("hotplug2-mkalias", 1, 0);
-	while ((ch = getopt(argc, argv, "b:ho:vw:")) != -1) {
+	while ((ch = getopt_long(argc, argv, "b:ho:vw:", longopts, NULL)) !=
+	    -1) {
 		switch (ch) {
 		case 'b':
 			base = optarg;
