@@ -33,7 +33,9 @@ usage(FILE *f)
 	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
 		fprintf(f, "  %-10s %s\n", subcommands[i].name,
 		    subcommands[i].help);
-	fprintf(f, "\nhotplug2 COMMAND --help describes each one.\n");
+	fprintf(f, "\nhotplug2 COMMAND --help describes each one.\n"
+	    "Handler scripts: %s (default of --config-dir).\n",
+	    HOTPLUG2_CONFIG_DIR);
 }
 
 int
