@@ -8,8 +8,9 @@ tar -xJf "$SOURCE_DIR/tests/fixtures/sysfs-laptop.tar.xz" -C "$SCRATCH"
 SYS="$SCRATCH/sys"
 # A device directory that sysfs reaches by a link only must not be
 # walked twice; a uevent file elsewhere (class/) must not be written.
-ln -s ../../devices/pci0000:00 "$SYS/devices/platform/loop" 2>/dev/null ||
-	true
+ln -s ../../devices/pci0000:00 "$SYS/devices/platform/loop" ||
+	fail "unable to make the loop link"
+[ -d "$SYS/devices/platform/loop/" ] || fail "the loop link leads nowhere"
 
 "$COLDPLUG" --sysfs "$SYS" --list >"$SCRATCH/list" ||
 	fail "coldplug failed"
@@ -46,12 +47,18 @@ tar -xJf "$SOURCE_DIR/tests/fixtures/sysfs-laptop.tar.xz" -C "$SCRATCH" \
     --overwrite
 "$COLDPLUG" --sysfs "$SYS" --dry-run | sort >"$SCRATCH/dry"
 cmp -s "$SCRATCH/dry" "$SCRATCH/got" || fail "dry run lists other files"
-grep -l '^add' $(cat "$SCRATCH/dry") >/dev/null 2>&1 &&
-	fail "dry run wrote"
+# grep exits 1 when no file matches: 0 is a write, 2 an error (no file).
+rc=0
+# shellcheck disable=SC2046
+grep -l '^add' $(cat "$SCRATCH/dry") >"$SCRATCH/dry.wrote" 2>&1 || rc=$?
+[ "$rc" = 1 ] || fail "dry run wrote (grep exit $rc): $(head -3 "$SCRATCH/dry.wrote")"
 
 # No sysfs and, in this build, whatever the 2.4 scan finds in an empty
 # procfs: nothing, and no crash.
 mkdir "$SCRATCH/proc"
+rc=0
 "$COLDPLUG" --sysfs "$SCRATCH/none" --procfs "$SCRATCH/proc" --print \
-    >"$SCRATCH/none.out" 2>&1 || true
+    >"$SCRATCH/none.out" 2>"$SCRATCH/none.err" || rc=$?
+[ "$rc" = 0 ] || fail "no sysfs, empty procfs: exit $rc: $(cat "$SCRATCH/none.err")"
+[ ! -s "$SCRATCH/none.out" ] || fail "no sysfs, empty procfs: printed $(head -c 200 "$SCRATCH/none.out")"
 echo "coldplug_sysfs: $(wc -l <"$SCRATCH/got") uevent files, parents first"

@@ -127,13 +127,9 @@ describe("hotplug2.testing", function()
 	end)
 
 	it("reads the laptop fixture's sysfs, MODALIAS lines with EV== included", function()
-		local fixture = (os.getenv("HOTPLUG2_SOURCE_DIR") or ".") .. "/tests/fixtures/sysfs-laptop.tar.xz"
-		local shared = "/work/shared/fixtures/sysfs-laptop.tar.xz"
-		local tarball = io.open(fixture) and fixture or shared
-		if not io.open(tarball) then
-			pending("no sysfs-laptop.tar.xz")
-			return
-		end
+		-- The fixture is in the tree: without it the spec fails, never passes by skipping.
+		local tarball = (os.getenv("HOTPLUG2_SOURCE_DIR") or ".") .. "/tests/fixtures/sysfs-laptop.tar.xz"
+		assert.truthy(io.open(tarball), "no " .. tarball)
 		local dir = sh("mktemp -d")
 		sh("tar -xJf " .. tarball .. " -C " .. dir)
 		local hp = testing.new { scripts = { { "m.lua", "on({ MODALIAS = present }, load_modules)" } },
