@@ -47,7 +47,6 @@
 #define LCORE_ENV_MAX		(UEVENT_VARS_MAX + 16)
 #define LCORE_TRACE_FRAMES	12
 
-extern char	**environ;
 
 /* A name file (passwd or group) under the root, kept while it does not change. */
 struct idfile {
