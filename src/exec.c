@@ -15,7 +15,7 @@
 #define CLOSE_RANGE_CLOEXEC	(1U << 2)
 #endif
 
-/* 0 when file is a regular file this process may execute, else -1 with errno. */
+/* 0 when file is a regular file we may execute, else -1 with errno. */
 static int
 runnable(const char *file)
 {
@@ -97,8 +97,10 @@ exec_close_from_3(void)
 	 * Older kernels: every descriptor up to the limit.  One that was
 	 * opened before the limit was lowered is beyond it; none of ours is.
 	 */
-	max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
-	    rl.rlim_cur <= INT_MAX ? (long)rl.rlim_cur : 65536;
+	max = 65536;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur <= INT_MAX)
+		max = (long)rl.rlim_cur;
 	for (fd = 3; fd < max; fd++)
 		(void)fcntl((int)fd, F_SETFD, FD_CLOEXEC);
 }

@@ -47,7 +47,6 @@
 #define LCORE_ENV_MAX		(UEVENT_VARS_MAX + 16)
 #define LCORE_TRACE_FRAMES	12
 
-
 /* A name file (passwd or group) under the root, kept while it does not change. */
 struct idfile {
 	const char	*path;		/* relative to the root */
@@ -1072,7 +1071,8 @@ vector_string(lua_State *L, int idx, const char *what, size_t i, char *err,
 	const char	*s;
 	size_t		 len;
 
-	if (lua_type(L, idx) != LUA_TSTRING && lua_type(L, idx) != LUA_TNUMBER) {
+	if (lua_type(L, idx) != LUA_TSTRING &&
+	    lua_type(L, idx) != LUA_TNUMBER) {
 		snprintf(err, errlen, "%s[%zu] is a %s, not a string", what, i,
 		    luaL_typename(L, idx));
 		return NULL;

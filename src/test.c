@@ -158,8 +158,9 @@ device_event(struct uevent *ev, const char *sysfs, const char *arg,
 		log_warn("unable to read %s/uevent", dir);
 		return -1;
 	}
-	fits = buf_add(msg, &len, sizeof(msg), "%s@%s%cACTION=%s%cDEVPATH=%s%c",
-	    action, devpath, 0, action, 0, devpath, 0) == 0;
+	fits = buf_add(msg, &len, sizeof(msg),
+	    "%s@%s%cACTION=%s%cDEVPATH=%s%c", action, devpath, 0, action, 0,
+	    devpath, 0) == 0;
 	if (fits && path_fmt(path, "%s/subsystem", dir) == 0 &&
 	    (n = readlink(path, link, sizeof(link) - 1)) > 0) {
 		link[n] = '\0';
