@@ -141,23 +141,29 @@ run_modprobe(const char *modprobe, char **pass, size_t npass,
 	return EXIT_FAIL;
 }
 
-int
-main(int argc, char *argv[])
+/* What the command line says, once our own options are taken out. */
+struct invocation {
+	const char	 *alias_file;
+	const char	 *modprobe;
+	const char	 *dirname;	/* modprobe's -d */
+	const char	 *version;	/* modprobe's -S */
+	char		**pass;		/* options for modprobe */
+	size_t		  npass;
+	int		  resolve;
+	int		  first;	/* argv index of the MODALIAS */
+};
+
+/*
+ * Take our options out of argv; every other option goes to modprobe.
+ * Returns -1 to go on, else the exit status (--help, --version, a usage
+ * error).
+ */
+static int
+parse_args(struct invocation *inv, int argc, char *argv[])
 {
-	struct alias_index	*idx;
-	struct modules		 mods = { NULL, 0 };
-	struct utsname		 u;
-	const char		*alias_file = NULL, *modprobe = NULL;
-	const char		*dirname = "", *version = NULL, *v;
-	char			 path[PATH_MAX], **pass;
-	size_t			 npass = 0, i;
-	int			 resolve = 0, first = 0, rc = EXIT_OK, r, k;
+	const char	*v;
+	int		 k;
 
-	log_init("hotplug2-modwrap", 1, 0);
-	if ((pass = calloc((size_t)argc + 1, sizeof(*pass))) == NULL)
-		fatal("unable to allocate");
-
-	/* Our options are taken out; every other option goes to modprobe. */
 	for (k = 1; k < argc; k++) {
 		const char	*a = argv[k], *next = k + 1 < argc ?
 			    argv[k + 1] : NULL;
@@ -170,25 +176,23 @@ main(int argc, char *argv[])
 			break;
 		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			usage(stdout);
-			free(pass);
 			return EXIT_OK;
 		}
 		if (strcmp(a, "--version") == 0) {
 			printf("hotplug2-modwrap %s\n", HOTPLUG2_VERSION);
-			free(pass);
 			return EXIT_OK;
 		}
 		if (strcmp(a, "-R") == 0 || strcmp(a, "--resolve") == 0) {
-			resolve = 1;
+			inv->resolve = 1;
 			continue;
 		}
 		if ((v = option_value(a, next, "-a", "--alias-file")) != NULL ||
 		    (v = option_value(a, next, "--modprobe", "--modprobe")) !=
 		    NULL) {
 			if (strncmp(a, "--modprobe", 10) == 0)
-				modprobe = v;
+				inv->modprobe = v;
 			else
-				alias_file = v;
+				inv->alias_file = v;
 			if (v == next)
 				k++;
 			continue;
@@ -196,89 +200,138 @@ main(int argc, char *argv[])
 		if (strcmp(a, "-a") == 0 || strcmp(a, "--alias-file") == 0 ||
 		    strcmp(a, "--modprobe") == 0) {
 			log_warnx("%s needs a value", a);
-			goto bad_usage;
+			usage(stderr);
+			return EXIT_USAGE;
 		}
 		/* modprobe's -d and -S also say where the modules are. */
 		if ((v = option_value(a, next, "-d", "--dirname")) != NULL)
-			dirname = v;
+			inv->dirname = v;
 		if ((v = option_value(a, next, "-S", "--set-version")) != NULL)
-			version = v;
-		pass[npass++] = argv[k];
+			inv->version = v;
+		inv->pass[inv->npass++] = argv[k];
 		if (takes_value(a)) {
 			if (next == NULL) {
 				log_warnx("%s needs a value", a);
-				goto bad_usage;
+				usage(stderr);
+				return EXIT_USAGE;
 			}
-			pass[npass++] = argv[++k];
+			inv->pass[inv->npass++] = argv[++k];
 		}
 	}
-	if (k >= argc)
-		goto bad_usage;
-	first = k;
+	if (k >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	inv->first = k;
+	return -1;
+}
 
-	if (alias_file == NULL) {
-		if (version == NULL) {
+/*
+ * The defaults of what was not given: modules.alias of the kernel that
+ * modprobe would use (path holds it), and the modprobe to run.
+ */
+static void
+fill_defaults(struct invocation *inv, char *path, size_t pathlen)
+{
+	struct utsname	 u;
+
+	if (inv->alias_file == NULL) {
+		if (inv->version == NULL) {
 			if (uname(&u) == -1)
 				fatal("unable to read the kernel release");
-			version = u.release;
+			inv->version = u.release;
 		}
-		if ((size_t)snprintf(path, sizeof(path),
-		    "%s/lib/modules/%s/modules.alias", dirname, version) >=
-		    sizeof(path))
+		if ((size_t)snprintf(path, pathlen,
+		    "%s/lib/modules/%s/modules.alias", inv->dirname,
+		    inv->version) >= pathlen)
 			fatalx("alias file path too long");
-		alias_file = path;
+		inv->alias_file = path;
 	}
-	if (modprobe == NULL && (modprobe = getenv("MODPROBE_COMMAND")) !=
-	    NULL && modprobe[0] == '\0')
-		modprobe = NULL;
-	if (modprobe == NULL)
-		modprobe = MODPROBE_DEFAULT;
+	if (inv->modprobe == NULL && (inv->modprobe =
+	    getenv("MODPROBE_COMMAND")) != NULL && inv->modprobe[0] == '\0')
+		inv->modprobe = NULL;
+	if (inv->modprobe == NULL)
+		inv->modprobe = MODPROBE_DEFAULT;
+}
 
-	idx = alias_load(alias_file);
-	if (resolve) {
-		if (idx == NULL) {
-			log_warn("unable to load %s", alias_file);
-			free(pass);
-			return EXIT_SYSCALL;
-		}
-		for (k = first; k < argc; k++) {
-			if ((r = alias_lookup(idx, argv[k], print_module,
-			    NULL)) == -1)
-				fatal("lookup of %s", argv[k]);
-			if (r == 0)
-				rc = EXIT_FAIL;
-		}
-		alias_free(idx);
-		free(pass);
-		if (fflush(stdout) == EOF)
-			fatal("unable to write");
-		return rc;
+/* -R: print the modules of each MODALIAS; exit 1 when one has none. */
+static int
+resolve_all(struct alias_index *idx, const char *alias_file, int first,
+    int argc, char *argv[])
+{
+	int	 k, r, rc = EXIT_OK;
+
+	if (idx == NULL) {
+		log_warn("unable to load %s", alias_file);
+		return EXIT_SYSCALL;
 	}
+	for (k = first; k < argc; k++) {
+		if ((r = alias_lookup(idx, argv[k], print_module, NULL)) == -1)
+			fatal("lookup of %s", argv[k]);
+		if (r == 0)
+			rc = EXIT_FAIL;
+	}
+	if (fflush(stdout) == EOF)
+		fatal("unable to write");
+	return rc;
+}
 
-	/* Without an alias file, plain module names must still load. */
+/*
+ * modprobe each module the MODALIAS at argv[first] matches, with the
+ * parameters after it; the MODALIAS itself when none matches (or there
+ * is no index), so that plain module names still load.  The first
+ * failure's status.
+ */
+static int
+load_all(const struct invocation *inv, struct alias_index *idx, int argc,
+    char *argv[])
+{
+	struct modules	 mods = { NULL, 0 };
+	char		**params = argv + inv->first + 1;
+	size_t		  nparams = (size_t)(argc - inv->first - 1), i;
+	int		  r, rc = EXIT_OK;
+
 	if (idx == NULL)
-		log_warn("unable to load %s; running %s %s as given", alias_file,
-		    modprobe, argv[first]);
-	else if (alias_lookup(idx, argv[first], collect, &mods) == -1)
-		fatal("lookup of %s", argv[first]);
-	alias_free(idx);
-
+		log_warn("unable to load %s; running %s %s as given",
+		    inv->alias_file, inv->modprobe, argv[inv->first]);
+	else if (alias_lookup(idx, argv[inv->first], collect, &mods) == -1)
+		fatal("lookup of %s", argv[inv->first]);
 	if (mods.n == 0)
-		rc = run_modprobe(modprobe, pass, npass, argv[first],
-		    argv + first + 1, (size_t)(argc - first - 1));
+		rc = run_modprobe(inv->modprobe, inv->pass, inv->npass,
+		    argv[inv->first], params, nparams);
 	for (i = 0; i < mods.n; i++) {
-		r = run_modprobe(modprobe, pass, npass, mods.name[i],
-		    argv + first + 1, (size_t)(argc - first - 1));
+		r = run_modprobe(inv->modprobe, inv->pass, inv->npass,
+		    mods.name[i], params, nparams);
 		if (r != 0 && rc == EXIT_OK)
 			rc = r;
 		free(mods.name[i]);
 	}
 	free(mods.name);
-	free(pass);
 	return rc;
+}
 
-bad_usage:
-	usage(stderr);
-	free(pass);
-	return EXIT_USAGE;
+int
+main(int argc, char *argv[])
+{
+	struct invocation	 inv = { NULL, NULL, "", NULL, NULL, 0, 0, 0 };
+	struct alias_index	*idx;
+	char			 path[PATH_MAX];
+	int			 rc;
+
+	log_init("hotplug2-modwrap", 1, 0);
+	if ((inv.pass = calloc((size_t)argc + 1, sizeof(*inv.pass))) == NULL)
+		fatal("unable to allocate");
+	if ((rc = parse_args(&inv, argc, argv)) != -1) {
+		free(inv.pass);
+		return rc;
+	}
+	fill_defaults(&inv, path, sizeof(path));
+	idx = alias_load(inv.alias_file);
+	if (inv.resolve)
+		rc = resolve_all(idx, inv.alias_file, inv.first, argc, argv);
+	else
+		rc = load_all(&inv, idx, argc, argv);
+	alias_free(idx);
+	free(inv.pass);
+	return rc;
 }

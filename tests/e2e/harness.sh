@@ -62,6 +62,42 @@ e2e_guest_rc() {
 	tr -d '\r' <"$1" | sed -n 's/^E2E-RESULT rc=\([0-9]*\)$/\1/p' | tail -n 1
 }
 
+# e2e_guest_wait LOG PID VM NAME SECONDS: wait until the guest script prints
+# "E2E-SIGNAL NAME" on its console LOG; fail when the VM (process PID) ends
+# first or after SECONDS.  The choreography scripts call it as guest_wait.
+e2e_guest_wait() {
+	e2e_j=0
+	e2e_limit=$(( $5 * 10 ))
+	while ! tr -d '\r' <"$1" | grep -qx "E2E-SIGNAL $4"; do
+		kill -0 "$2" 2>/dev/null || {
+			echo "$e2e_prog: $3 ended before signalling $4" >&2
+			return 1
+		}
+		[ "$e2e_j" -lt "$e2e_limit" ] || {
+			echo "$e2e_prog: no signal $4 from the guest" >&2
+			return 1
+		}
+		sleep 0.1
+		e2e_j=$((e2e_j + 1))
+	done
+}
+
+# e2e_verdict VM VMRC RC: when the choreography passed (status 0), judge the
+# run from the VM's exit status VMRC and the guest script's RC; sets status
+# and why for e2e_finish.
+e2e_verdict() {
+	[ "$status" = 0 ] || return 0
+	if [ "$2" = 124 ] || [ "$2" = 137 ]; then
+		status=1 why="timed out after $timeout s"
+	elif [ -z "$3" ]; then
+		status=1 why="the guest script never finished ($1 exit $2)"
+	elif [ "$3" != 0 ]; then
+		status=1 why="the guest script failed with $3"
+	elif [ "$2" != 0 ]; then
+		status=1 why="$1 exited with $2 after the guest script"
+	fi
+}
+
 # e2e_finish LOG KEEP STATUS WHY: keep the whole log and show its tail when the
 # run failed (or when asked to), remove it otherwise, and exit with STATUS.
 e2e_finish() {

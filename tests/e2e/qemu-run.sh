@@ -249,25 +249,8 @@ monitor() {
 	' || { echo "$e2e_prog: monitor $1 failed" >&2; return 1; }
 }
 
-guest_signalled() {
-	tr -d '\r' <"$log" | grep -qx "E2E-SIGNAL $1"
-}
-
 guest_wait() {
-	e2e_j=0
-	e2e_limit=$(( ${2:-120} * 10 ))
-	while ! guest_signalled "$1"; do
-		kill -0 "$vm" 2>/dev/null || {
-			echo "$e2e_prog: qemu ended before signalling $1" >&2
-			return 1
-		}
-		[ "$e2e_j" -lt "$e2e_limit" ] || {
-			echo "$e2e_prog: no signal $1 from the guest" >&2
-			return 1
-		}
-		sleep 0.1
-		e2e_j=$((e2e_j + 1))
-	done
+	e2e_guest_wait "$log" "$vm" qemu "$1" "${2:-120}"
 }
 
 E2E_SCRATCH=$scratch
@@ -309,15 +292,5 @@ up_end=$(tr -d '\r' <"$log" | sed -n 's/^E2E-UPTIME end //p')
 echo "$e2e_prog: qemu ($accel) ran ${ms} ms, exit $qrc;" \
     "guest uptime at init ${up_init:-?} s, at the end ${up_end:-?} s;" \
     "guest script rc=${rc:-none}" >&2
-if [ "$status" = 0 ]; then
-	if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
-		status=1 why="timed out after $timeout s"
-	elif [ -z "$rc" ]; then
-		status=1 why="the guest script never finished (qemu exit $qrc)"
-	elif [ "$rc" != 0 ]; then
-		status=1 why="the guest script failed with $rc"
-	elif [ "$qrc" != 0 ]; then
-		status=1 why="qemu exited with $qrc after the guest script"
-	fi
-fi
+e2e_verdict qemu "$qrc" "$rc"
 e2e_finish "$log" "$keep" "$status" "$why"

@@ -150,25 +150,8 @@ mconsole() {
 	return 1
 }
 
-guest_signalled() {
-	tr -d '\r' <"$log" | grep -qx "E2E-SIGNAL $1"
-}
-
 guest_wait() {
-	e2e_j=0
-	e2e_limit=$(( ${2:-60} * 10 ))
-	while ! guest_signalled "$1"; do
-		kill -0 "$uml" 2>/dev/null || {
-			echo "$e2e_prog: UML ended before signalling $1" >&2
-			return 1
-		}
-		[ "$e2e_j" -lt "$e2e_limit" ] || {
-			echo "$e2e_prog: no signal $1 from the guest" >&2
-			return 1
-		}
-		sleep 0.1
-		e2e_j=$((e2e_j + 1))
-	done
+	e2e_guest_wait "$log" "$uml" UML "$1" "${2:-60}"
 }
 
 host_signal() {
@@ -199,17 +182,7 @@ ms=$(( $(e2e_now_ms) - start ))
 rc=$(e2e_guest_rc "$log")
 e2e_guest_output "$log"
 echo "$e2e_prog: UML ran ${ms} ms, exit $urc, guest script rc=${rc:-none}" >&2
-if [ "$status" = 0 ]; then
-	if [ "$urc" = 124 ] || [ "$urc" = 137 ]; then
-		status=1 why="timed out after $timeout s"
-	elif [ -z "$rc" ]; then
-		status=1 why="the guest script never finished (UML exit $urc)"
-	elif [ "$rc" != 0 ]; then
-		status=1 why="the guest script failed with $rc"
-	elif [ "$urc" != 0 ]; then
-		status=1 why="UML exited with $urc after the guest script"
-	fi
-fi
+e2e_verdict UML "$urc" "$rc"
 # The guest's whole kernel log goes beside the console log, kept with it.
 if [ -s "$scratch/dmesg.txt" ] && { [ "$status" != 0 ] || [ "$keep" = 1 ]; }; then
 	cp "$scratch/dmesg.txt" "$log.dmesg"

@@ -3,12 +3,7 @@ local actions = require "hotplug2.actions"
 local fake = dofile("tests/lua/fake.lua")
 
 local function new(o)
-	o = o or {}
-	local core = fake.core(o)
-	local sys = fake.sys(o.results)
-	local acts = {}
-	local a = actions.new { core = core, sys = sys,
-		report = function(act) acts[#acts + 1] = act end }
+	local a, core, sys, acts = fake.instance(actions, o)
 	return a, sys, acts, core
 end
 

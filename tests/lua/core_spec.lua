@@ -2,12 +2,7 @@
 local core = require "hotplug2.core"
 local actions = require "hotplug2.actions"
 
-local function sh(cmd)
-	local p = io.popen(cmd)
-	local out = p:read("*a")
-	p:close()
-	return (out:gsub("\n$", ""))
-end
+local sh = dofile("tests/lua/fake.lua").sh
 
 local function write(path, text)
 	local f = assert(io.open(path, "w"))

@@ -56,4 +56,25 @@ function M.sys(results)
 	return rec
 end
 
+-- fake.instance(module, o): module.new (hotplug2.actions or hotplug2.runner)
+-- over fake.core(o) and fake.sys(o.results); returns the instance, the core,
+-- the sys recorder and the list of reported actions.
+function M.instance(module, o)
+	o = o or {}
+	local core = M.core(o)
+	local sys = M.sys(o.results)
+	local acts = {}
+	local obj = module.new { core = core, sys = sys,
+		report = function(act) acts[#acts + 1] = act end }
+	return obj, core, sys, acts
+end
+
+-- fake.sh(cmd): what the shell command printed, without its last newline.
+function M.sh(cmd)
+	local p = io.popen(cmd)
+	local out = p:read("*a")
+	p:close()
+	return (out:gsub("\n$", ""))
+end
+
 return M

@@ -3,13 +3,7 @@ local runner = require "hotplug2.runner"
 local fake = dofile("tests/lua/fake.lua")
 
 local function new(o)
-	o = o or {}
-	local core = fake.core(o)
-	local sys = fake.sys(o.results)
-	local acts = {}
-	local r = runner.new { core = core, sys = sys,
-		report = function(act) acts[#acts + 1] = act end }
-	return r, core, sys, acts
+	return fake.instance(runner, o)
 end
 
 local tty = { ACTION = "add", SUBSYSTEM = "tty", DEVNAME = "ttyS0", MAJOR = "4",

@@ -13,12 +13,7 @@ on({ ACTION = "remove", DEVNAME = present }, function(ev) remove_node(ev) end)
 local tty = { ACTION = "add", SUBSYSTEM = "tty", DEVNAME = "ttyUSB0", MAJOR = "188",
 	MINOR = "0", DEVPATH = "/devices/pci0000:00/0000:00:1d.0/usb2/2-1/2-1:1.0/ttyUSB0/tty/ttyUSB0" }
 
-local function sh(cmd)
-	local p = io.popen(cmd)
-	local out = p:read("*a")
-	p:close()
-	return (out:gsub("\n$", ""))
-end
+local sh = dofile("tests/lua/fake.lua").sh
 
 describe("hotplug2.testing", function()
 	it("returns the actions as plain tables, with names resolved from the fake group file", function()

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "devpath.h"
+#include "event_lines.h"
 #include "uevent.h"
 
 struct devpath_case {
@@ -63,22 +64,8 @@ static const struct devpath_case cases[] = {
 static void
 build_event(struct uevent *ev, const char *vars)
 {
-	char		 key[64], value[256];
-	const char	*p, *eq, *nl;
-
 	assert_int_equal(uevent_init(ev, "add", ""), 0);
-	for (p = vars; *p != '\0'; p = *nl != '\0' ? nl + 1 : nl) {
-		nl = strchr(p, '\n');
-		if (nl == NULL)
-			nl = p + strlen(p);
-		eq = memchr(p, '=', (size_t)(nl - p));
-		assert_non_null(eq);
-		memcpy(key, p, (size_t)(eq - p));
-		key[eq - p] = '\0';
-		memcpy(value, eq + 1, (size_t)(nl - eq - 1));
-		value[nl - eq - 1] = '\0';
-		assert_int_equal(uevent_set(ev, key, value), 0);
-	}
+	event_lines_set(ev, vars);
 }
 
 static void

@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "event_lines.h"
 #include "modalias.h"
 #include "uevent.h"
 
@@ -213,26 +214,10 @@ static void
 build_event(struct uevent *ev, const char *devpath, const char *subsystem,
     const char *vars)
 {
-	char		 key[64], value[512];
-	const char	*p, *eq, *nl;
-
 	assert_int_equal(uevent_init(ev, "add", devpath), 0);
 	if (subsystem != NULL)
 		assert_int_equal(uevent_set(ev, "SUBSYSTEM", subsystem), 0);
-	for (p = vars; *p != '\0'; p = *nl != '\0' ? nl + 1 : nl) {
-		nl = strchr(p, '\n');
-		if (nl == NULL)
-			nl = p + strlen(p);
-		eq = memchr(p, '=', (size_t)(nl - p));
-		assert_non_null(eq);
-		assert_true((size_t)(eq - p) < sizeof(key));
-		assert_true((size_t)(nl - eq - 1) < sizeof(value));
-		memcpy(key, p, (size_t)(eq - p));
-		key[eq - p] = '\0';
-		memcpy(value, eq + 1, (size_t)(nl - eq - 1));
-		value[nl - eq - 1] = '\0';
-		assert_int_equal(uevent_set(ev, key, value), 0);
-	}
+	event_lines_set(ev, vars);
 }
 
 static void
