@@ -239,6 +239,24 @@ describe("hotplug2.core", function()
 		assert.has_error(function() core.firmware("/devices/../../etc", "lib/firmware/fw.bin") end)
 	end)
 
+	it("says the same about missing firmware as hotplug2.testing, after telling the kernel", function()
+		local dev = root .. "/sys/devices/x/firmware/x"
+		sh("mkdir -p " .. dev .. " && touch " .. dev .. "/loading " .. dev .. "/data")
+		local a = actions.new { core = core, sys = core }
+		local ev = { ACTION = "add", SUBSYSTEM = "firmware", FIRMWARE = "fw.bin",
+			DEVPATH = "/devices/x/firmware/x" }
+		local ok, err = pcall(a.load_firmware, ev)
+		assert.is_false(ok)
+		assert.truthy(err:find("load_firmware: fw.bin not found in /lib/firmware/updates:/lib/firmware$"), err)
+		assert.are.equal("-1", read(dev .. "/loading"))
+		local testing = require "hotplug2.testing"
+		local hp = testing.new { scripts = { { "f.lua", "on({}, function(ev) load_firmware(ev) end)" } } }
+		local _, failures = hp:try(ev)
+		assert.are.same({ "f.lua:1: load_firmware: fw.bin not found in /lib/firmware/updates:/lib/firmware" },
+			failures)
+		core.set_root(root)
+	end)
+
 	it("turns a wire-format recording into the events handlers get", function()
 		local rec = "add@/devices/virtual/mem/null\0ACTION=add\0DEVPATH=/devices/virtual/mem/null\0"
 			.. "SUBSYSTEM=mem\0MAJOR=1\0MINOR=3\0DEVNAME=null\0DEVMODE=0666\0SEQNUM=815\0"
