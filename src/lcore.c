@@ -1451,15 +1451,39 @@ l_log(lua_State *L)
 	return 0;
 }
 
-/* core.print(line): a line on stdout (dry runs, hotplug2 test). */
+/*
+ * core.print(line): a line on stdout (dry runs, hotplug2 test).  One
+ * line, whatever an event put in it: control characters are written as
+ * the log writes them (\n, \r, \t, \xHH).
+ */
 static int
 l_print(lua_State *L)
 {
-	size_t		 n;
-	const char	*s = luaL_checklstring(L, 1, &n);
+	static const char	 hex[] = "0123456789abcdef";
+	size_t			 n, i;
+	const unsigned char	*s;
+	int			 c;
 
-	fwrite(s, 1, n, stdout);
-	fputc('\n', stdout);
+	s = (const unsigned char *)luaL_checklstring(L, 1, &n);
+	for (i = 0; i < n; i++) {
+		if ((c = s[i]) >= 0x20 && c != 0x7f) {
+			putc(c, stdout);
+			continue;
+		}
+		putc('\\', stdout);
+		if (c == '\n')
+			putc('n', stdout);
+		else if (c == '\r')
+			putc('r', stdout);
+		else if (c == '\t')
+			putc('t', stdout);
+		else {
+			putc('x', stdout);
+			putc(hex[c >> 4], stdout);
+			putc(hex[c & 0xf], stdout);
+		}
+	}
+	putc('\n', stdout);
 	fflush(stdout);
 	return 0;
 }

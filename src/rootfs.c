@@ -12,7 +12,9 @@
 
 #include "rootfs.h"
 
-#ifdef SYS_openat2
+/* ROOTFS_NO_OPENAT2 builds the walk alone, as on kernels before 5.6 (test_rootfs_walk). */
+#if defined(SYS_openat2) && !defined(ROOTFS_NO_OPENAT2)
+#define ROOTFS_OPENAT2	1
 #include <linux/openat2.h>
 #endif
 
@@ -75,7 +77,7 @@ rootfs_check(const char *path, const char **reason)
 static int
 open_dir_at_once(int rootfd, const char *dir, size_t n)
 {
-#ifdef SYS_openat2
+#ifdef ROOTFS_OPENAT2
 	static int	 missing;
 	struct open_how	 how;
 	char		 buf[PATH_MAX];

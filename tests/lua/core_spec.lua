@@ -296,6 +296,11 @@ describe("hotplug2.core", function()
 			.. 'c.log("warn", "sda\\nhotplug2: forged\\27[2J\\tend\\0x")\n')
 		local out = sh("LUA_CPATH='" .. build .. "/lua/?.so' lua5.1 " .. root .. "/log.lua 2>&1")
 		assert.are.equal("hotplug2: sda\\nhotplug2: forged\\x1b[2J\\tend\\x00x", out)
+		-- Dry runs and hotplug2 test print actions one to a line the same way.
+		write(root .. "/print.lua", 'local c = require "hotplug2.core"\n'
+			.. 'c.print("exec /bin/echo a\\nb\\0c")\n')
+		out = sh("LUA_CPATH='" .. build .. "/lua/?.so' lua5.1 " .. root .. "/print.lua 2>&1")
+		assert.are.equal("exec /bin/echo a\\nb\\x00c", out)
 	end)
 
 	it("finds no modules without an alias index", function()
