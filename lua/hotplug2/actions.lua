@@ -16,13 +16,13 @@ function M.default_config()
 		firmware_path = { "/lib/firmware/updates", "/lib/firmware" },
 		-- How load_modules asks for modules; module names are appended.
 		modprobe = { "/sbin/modprobe", "-b", "-a" },
+		-- PATH and HOME for commands, unless the event sets them.
+		path = "/usr/sbin:/usr/bin:/sbin:/bin",
+		home = "/",
 		-- Seconds before load_modules asks again for a module that is
 		-- still not loaded (modprobe failed, or the module is not there
 		-- yet), on a later event that needs it.
 		modprobe_retry = 30,
-		-- PATH and HOME for commands, unless the event sets them.
-		path = "/usr/sbin:/usr/bin:/sbin:/bin",
-		home = "/",
 	}
 end
 

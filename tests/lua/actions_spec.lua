@@ -227,13 +227,15 @@ describe("modules", function()
 	end)
 
 	it("asks again for a module that did not load, at most every modprobe_retry seconds", function()
-		local a, sys, _, core = new { aliases = { x = { "broken" }, y = { "broken", "fine" } } }
+		local files = {}
+		local a, sys, _, core = new { aliases = { x = { "broken" }, y = { "broken", "fine" } },
+			files = files }
 		core.clock = 1000
 		assert.are.same({ "broken" }, a.load_modules(ev { MODALIAS = "x" }))
 		core.clock = 1000 + a.config.modprobe_retry - 1
 		assert.are.same({}, a.load_modules(ev { MODALIAS = "x" }))
 		assert.are.same({ "fine" }, a.load_modules(ev { MODALIAS = "y" }))
-		core.files["sys/module/fine"] = true
+		files["sys/module/fine"] = true
 		assert.are.same({}, core.logs)
 		core.clock = 1000 + a.config.modprobe_retry
 		assert.are.same({ "broken" }, a.load_modules(ev { MODALIAS = "x" }))
@@ -244,10 +246,11 @@ describe("modules", function()
 		assert.are.equal(1, #core.logs)
 		assert.are.equal(4, #sys.calls)
 		-- Once it is there, it is never asked for again.
-		local b, bsys, _, bcore = new { aliases = { x = { "late" } } }
+		local bfiles = {}
+		local b, bsys, _, bcore = new { aliases = { x = { "late" } }, files = bfiles }
 		bcore.clock = 0
 		b.load_modules(ev { MODALIAS = "x" })
-		bcore.files = { ["sys/module/late"] = true }
+		bfiles["sys/module/late"] = true
 		bcore.clock = 1e6
 		assert.are.same({}, b.load_modules(ev { MODALIAS = "x" }))
 		assert.are.equal(1, #bsys.calls)

@@ -21,14 +21,13 @@ function M.core(o)
 		for i, m in ipairs((o.aliases or {})[alias] or {}) do t[i] = m end
 		return t
 	end
-	core.files = o.files or {}
-	core.exists = function(p) return core.files[p] == true end
-	-- The clock load_modules reads: set core.clock to move it.
-	core.clock = 0
-	core.now = function() return core.clock end
+	core.exists = function(p) return (o.files or {})[p] == true end
 	core.readlink = function(p) return (o.links or {})[p] end
 	core.readdir = function(p) return (o.dirs or {})[p] end
 	core.root = function() return o.root or "/" end
+	-- The clock load_modules reads: set core.clock to move it.
+	core.clock = 0
+	core.now = function() return core.clock end
 	core.log = function(level, msg) core.logs[#core.logs + 1] = { level, msg } end
 	core.print = function(s) core.printed[#core.printed + 1] = s end
 	core.script_files = function(dir)
