@@ -12,10 +12,16 @@
 
 #include "rootfs.h"
 
-/* ROOTFS_NO_OPENAT2 builds the walk alone, as on kernels before 5.6 (test_rootfs_walk). */
-#if defined(SYS_openat2) && !defined(ROOTFS_NO_OPENAT2)
+/*
+ * ROOTFS_NO_OPENAT2 builds the walk alone, as on kernels before 5.6
+ * (test_rootfs_walk); so do C libraries or kernel headers without openat2.
+ */
+#if defined(SYS_openat2) && !defined(ROOTFS_NO_OPENAT2) && \
+    defined(__has_include)
+#if __has_include(<linux/openat2.h>)
 #define ROOTFS_OPENAT2	1
 #include <linux/openat2.h>
+#endif
 #endif
 
 /* Close a descriptor on the way out without losing the errno to report. */
