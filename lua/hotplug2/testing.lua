@@ -161,7 +161,7 @@ end
 -- The links the kernel lays in a device's directory (rel, "sys/devices/..."):
 -- subsystem; device, to the parent device, for a class device; driver, for
 -- a device on a bus that names one.
-function T:lay_links(rel, dev)
+local function lay_links(self, rel, dev)
 	local function link(name, to)
 		self:mkdirs(to)
 		core.symlink(link_target(rel, to), rel .. "/" .. name)
@@ -289,7 +289,7 @@ function M.new(o)
 				self:write(rel .. "/uevent", o.sysfs[devpath].uevent or "")
 			end
 			for _, devpath in ipairs(devpaths) do
-				self:lay_links("sys/" .. devpath:gsub("^/+", ""), o.sysfs[devpath])
+				lay_links(self, "sys/" .. devpath:gsub("^/+", ""), o.sysfs[devpath])
 			end
 			for _, devpath in ipairs(devpaths) do
 				local rel = "sys/" .. devpath:gsub("^/+", "")
