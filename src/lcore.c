@@ -1014,7 +1014,7 @@ lcore_push_event(lua_State *L, const struct uevent *ev)
 	}
 #ifdef HOTPLUG2_HAVE_MODALIAS
 	if (!have_modalias) {
-		/* As long as the longest event: input's KEY bitmaps make long ones. */
+		/* As long as the longest event: input KEY bitmaps make long ones. */
 		char		 buf[UEVENT_MSG_MAX];
 		const char	*reason;
 		size_t		 n;
@@ -1403,7 +1403,7 @@ out:
 
 /* --- logging and the rest --------------------------------------------- */
 
-/* core.now(): seconds on a clock that never goes back (load_modules' retries). */
+/* core.now(): seconds on a clock that never goes back (for retries). */
 static int
 l_now(lua_State *L)
 {
@@ -1424,7 +1424,7 @@ l_log(lua_State *L)
 	const char	*msg = luaL_checklstring(L, 2, &len);
 	luaL_Buffer	 b;
 
-	/* log.c escapes the other control characters; a NUL would cut the line. */
+	/* log.c escapes other control characters; a NUL would cut the line. */
 	if (memchr(msg, '\0', len) != NULL) {
 		luaL_buffinit(L, &b);
 		for (i = 0; i < len; i++) {

@@ -612,7 +612,7 @@ walk_open(struct walk *w, int follow, int flags, const char **why)
 			p = (char *)rest;
 			continue;
 		}
-		/* O_NOFOLLOW says ELOOP for a link, O_DIRECTORY ENOTDIR for a file. */
+		/* A link gives ELOOP (O_NOFOLLOW), a file ENOTDIR (O_DIRECTORY). */
 		if (errno != ELOOP && errno != ENOTDIR)
 			return -1;
 		if (!follow) {

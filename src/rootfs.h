@@ -37,7 +37,7 @@ int	rootfs_mknod(int rootfd, const char *path, mode_t mode, dev_t dev,
 	    uid_t uid, gid_t gid);
 int	rootfs_symlink(int rootfd, const char *target, const char *path);
 int	rootfs_mkdir(int rootfd, const char *path, mode_t mode);
-/* With prune, also remove the parents left empty, all but the first component. */
+/* With prune, also remove the parents left empty, but never the first. */
 int	rootfs_unlink(int rootfd, const char *path, int prune);
 int	rootfs_chmod(int rootfd, const char *path, mode_t mode);
 int	rootfs_chown(int rootfd, const char *path, uid_t uid, gid_t gid);

@@ -242,7 +242,8 @@ put(struct scratch *s, const char *rel, const char *text)
 	char	 path[PATH_MAX], cmd[PATH_MAX + 64];
 	FILE	*f;
 
-	snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname %s/%s)\"", s->dir, rel);
+	snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname %s/%s)\"", s->dir,
+	    rel);
 	assert_int_equal(system(cmd), 0);
 	snprintf(path, sizeof(path), "%s/%s", s->dir, rel);
 	assert_non_null(f = fopen(path, "w"));
