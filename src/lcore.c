@@ -485,13 +485,18 @@ l_symlink(lua_State *L)
 	return 0;
 }
 
-/* core.unlink(path): true, or false when there was nothing to remove. */
+/*
+ * core.unlink(path [, prune]): true, or false when there was nothing to
+ * remove.  With prune, the directories it leaves empty go too, all but
+ * path's first component (dev).
+ */
 static int
 l_unlink(lua_State *L)
 {
 	const char	*path = check_path(L, 1);
+	int		 prune = lua_toboolean(L, 2);
 
-	if (rootfs_unlink(core_of(L)->rootfd, path) == -1) {
+	if (rootfs_unlink(core_of(L)->rootfd, path, prune) == -1) {
 		if (errno == ENOENT) {
 			lua_pushboolean(L, 0);
 			return 1;
@@ -601,8 +606,11 @@ l_readlink(lua_State *L)
 }
 
 /*
- * core.read(path): a small file under the root (a sysfs attribute), at
- * most CORE_READ_MAX bytes; nil and why when it cannot be read.
+ * core.read(path [, within]): a small regular file under the root (a
+ * sysfs attribute), at most CORE_READ_MAX bytes; nil and why when it
+ * cannot be read.  It never blocks: a FIFO or a device is refused.  With
+ * within ("sys"), links below that directory are followed while they
+ * stay inside it, as attr() needs for sysfs's device/ and subsystem/.
  */
 #define CORE_READ_MAX	4096
 
@@ -611,13 +619,16 @@ l_read(lua_State *L)
 {
 	char		 buf[CORE_READ_MAX];
 	const char	*path = check_path(L, 1);
+	const char	*within = luaL_optstring(L, 2, NULL);
+	const char	*why = NULL;
 	size_t		 got = 0;
 	ssize_t		 n;
 	int		 fd;
 
-	if ((fd = rootfs_open(core_of(L)->rootfd, path, O_RDONLY, 0)) == -1) {
+	if ((fd = rootfs_open_file(core_of(L)->rootfd, within, path, O_RDONLY,
+	    &why)) == -1) {
 		lua_pushnil(L);
-		lua_pushstring(L, strerror(errno));
+		lua_pushstring(L, why != NULL ? why : strerror(errno));
 		return 2;
 	}
 	while (got < sizeof(buf) &&
@@ -755,7 +766,8 @@ idfile_load(struct lcore *c, struct idfile *f)
 	if (f->loaded && now.tv_sec == f->checked)
 		return 0;
 	f->checked = now.tv_sec;
-	if ((fd = rootfs_open(c->rootfd, f->path, O_RDONLY, 0)) == -1) {
+	if ((fd = rootfs_open_file(c->rootfd, NULL, f->path, O_RDONLY,
+	    NULL)) == -1) {
 		idfile_clear(f);
 		return -1;
 	}
@@ -1001,7 +1013,8 @@ lcore_push_event(lua_State *L, const struct uevent *ev)
 	}
 #ifdef HOTPLUG2_HAVE_MODALIAS
 	if (!have_modalias) {
-		char		 buf[1024];
+		/* As long as the longest event: input KEY bitmaps make long ones. */
+		char		 buf[UEVENT_MSG_MAX];
 		const char	*reason;
 		size_t		 n;
 
@@ -1391,9 +1404,14 @@ write_str(int fd, const char *s)
 }
 
 /*
- * core.firmware(devpath, file): the sysfs protocol.  "1" to loading,
- * the file's bytes to data, "0" to loading; "-1" when file is nil or
- * anything fails, so the kernel stops waiting.  Paths are under the root.
+ * core.firmware(devpath, file [, within]): the sysfs protocol.  "1" to
+ * loading, the file's bytes to data, "0" to loading: true.  With file
+ * nil, "-1" to loading, so the kernel stops waiting at once: true, the
+ * kernel was told.  When anything fails, or file is refused, "-1" too,
+ * then an error.  Paths are under the root; within, when given, is the
+ * firmware directory file is in, whose own links (linux-firmware has
+ * many) are followed while they stay inside it.  Nothing here blocks:
+ * loading, data and the file must be regular files.
  */
 static int
 l_firmware(lua_State *L)
@@ -1403,7 +1421,8 @@ l_firmware(lua_State *L)
 	char		 sysdir[PATH_MAX], path[PATH_MAX + 16], buf[8192];
 	const char	*devpath = luaL_checkstring(L, 1);
 	const char	*file = luaL_optstring(L, 2, NULL);
-	const char	*why = NULL, *what = "";
+	const char	*within = luaL_optstring(L, 3, NULL);
+	const char	*why = NULL, *what = "", *refused = NULL;
 	ssize_t		 n;
 	int		 loading = -1, data = -1, in = -1, ok = 0, saved = 0;
 
@@ -1413,24 +1432,28 @@ l_firmware(lua_State *L)
 	    (int)sizeof(sysdir) || rootfs_check(sysdir, &why) == -1)
 		return luaL_error(L, "refusing firmware DEVPATH '%s': %s",
 		    devpath, why ? why : "too long");
-	if (file != NULL && rootfs_check(file, &why) == -1)
-		return luaL_error(L, "refusing firmware path '%s': %s", file,
-		    why);
+	/* A refused file still tells the kernel, below. */
+	if (file != NULL && rootfs_check(file, &refused) == -1)
+		file = NULL;
 	budget_pause(c, &t0);
 	snprintf(path, sizeof(path), "%s/loading", sysdir);
-	if ((loading = rootfs_open(c->rootfd, path, O_WRONLY, 0)) == -1) {
+	if ((loading = rootfs_open_file(c->rootfd, NULL, path, O_WRONLY,
+	    &why)) == -1) {
 		what = path;
 		goto out;
 	}
 	if (file == NULL)
 		goto out;
-	if ((in = rootfs_open(c->rootfd, file, O_RDONLY, 0)) == -1) {
+	if ((in = rootfs_open_file(c->rootfd, within, file, O_RDONLY,
+	    &why)) == -1) {
 		what = file;
 		goto out;
 	}
+	why = NULL;
 	snprintf(path, sizeof(path), "%s/data", sysdir);
 	if (write_str(loading, "1") == -1 ||
-	    (data = rootfs_open(c->rootfd, path, O_WRONLY, 0)) == -1) {
+	    (data = rootfs_open_file(c->rootfd, NULL, path, O_WRONLY,
+	    &why)) == -1) {
 		what = path;
 		goto out;
 	}
@@ -1460,17 +1483,29 @@ out:
 		close(loading);
 	}
 	budget_resume(c, &t0);
-	if (ok) {
+	if (ok || (loading != -1 && file == NULL && refused == NULL)) {
 		lua_pushboolean(L, 1);
 		return 1;
 	}
-	if (file == NULL && loading != -1)
-		return luaL_error(L, "firmware for /%s not found", devpath);
+	if (refused != NULL)
+		return luaL_error(L, "refusing firmware path '%s': %s",
+		    lua_tostring(L, 2), refused);
 	return luaL_error(L, "unable to load firmware for /%s: /%s: %s",
-	    devpath, what, strerror(saved));
+	    devpath, what, why != NULL ? why : strerror(saved));
 }
 
 /* --- logging and the rest --------------------------------------------- */
+
+/* core.now(): seconds on a clock that never goes back (for retries). */
+static int
+l_now(lua_State *L)
+{
+	struct timespec	 now;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+	lua_pushnumber(L, (lua_Number)now.tv_sec);
+	return 1;
+}
 
 /* core.log(level, message): level is "warn", "info" or "debug". */
 static int
@@ -1478,7 +1513,22 @@ l_log(lua_State *L)
 {
 	static const char *const levels[] = { "warn", "info", "debug", NULL };
 	int		 level = luaL_checkoption(L, 1, NULL, levels);
-	const char	*msg = luaL_checkstring(L, 2);
+	size_t		 len, i;
+	const char	*msg = luaL_checklstring(L, 2, &len);
+	luaL_Buffer	 b;
+
+	/* log.c escapes other control characters; a NUL would cut the line. */
+	if (memchr(msg, '\0', len) != NULL) {
+		luaL_buffinit(L, &b);
+		for (i = 0; i < len; i++) {
+			if (msg[i] == '\0')
+				luaL_addstring(&b, "\\x00");
+			else
+				luaL_addchar(&b, msg[i]);
+		}
+		luaL_pushresult(&b);
+		msg = lua_tostring(L, -1);
+	}
 
 	switch (level) {
 	case 0:
@@ -1494,15 +1544,39 @@ l_log(lua_State *L)
 	return 0;
 }
 
-/* core.print(line): a line on stdout (dry runs, hotplug2 test). */
+/*
+ * core.print(line): a line on stdout (dry runs, hotplug2 test).  One
+ * line, whatever an event put in it: control characters are written as
+ * the log writes them (\n, \r, \t, \xHH).
+ */
 static int
 l_print(lua_State *L)
 {
-	size_t		 n;
-	const char	*s = luaL_checklstring(L, 1, &n);
+	static const char	 hex[] = "0123456789abcdef";
+	size_t			 n, i;
+	const unsigned char	*s;
+	int			 c;
 
-	fwrite(s, 1, n, stdout);
-	fputc('\n', stdout);
+	s = (const unsigned char *)luaL_checklstring(L, 1, &n);
+	for (i = 0; i < n; i++) {
+		if ((c = s[i]) >= 0x20 && c != 0x7f) {
+			putc(c, stdout);
+			continue;
+		}
+		putc('\\', stdout);
+		if (c == '\n')
+			putc('n', stdout);
+		else if (c == '\r')
+			putc('r', stdout);
+		else if (c == '\t')
+			putc('t', stdout);
+		else {
+			putc('x', stdout);
+			putc(hex[c >> 4], stdout);
+			putc(hex[c & 0xf], stdout);
+		}
+	}
+	putc('\n', stdout);
 	fflush(stdout);
 	return 0;
 }
@@ -1556,6 +1630,7 @@ static const luaL_Reg core_funcs[] = {
 	{ "mknod",		l_mknod },
 	{ "modalias",		l_modalias },
 	{ "modules",		l_modules },
+	{ "now",		l_now },
 	{ "pcall",		l_pcall },
 	{ "print",		l_print },
 	{ "read",		l_read },

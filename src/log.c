@@ -47,32 +47,92 @@ log_getverbose(void)
 	return log_verbose;
 }
 
+/*
+ * Make msg one line: each control character becomes \n, \r, \t or \xHH.
+ * Event data (a DEVNAME, a command's output) reaches messages, and a
+ * newline in it would otherwise forge a log line of its own; a
+ * traceback's line breaks are shown the same way, so one message is
+ * always one line.  out holds 4 * strlen(msg) + 1 bytes.
+ */
+static void
+log_escape(char *out, const char *msg)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	const unsigned char	*p;
+
+	for (p = (const unsigned char *)msg; *p != '\0'; p++) {
+		if (*p >= 0x20 && *p != 0x7f) {
+			*out++ = (char)*p;
+			continue;
+		}
+		*out++ = '\\';
+		switch (*p) {
+		case '\n':
+			*out++ = 'n';
+			break;
+		case '\r':
+			*out++ = 'r';
+			break;
+		case '\t':
+			*out++ = 't';
+			break;
+		default:
+			*out++ = 'x';
+			*out++ = hex[*p >> 4];
+			*out++ = hex[*p & 0xf];
+			break;
+		}
+	}
+	*out = '\0';
+}
+
 void
 vlog(int level, const char *fmt, va_list ap)
 {
-	int	 prio;
+	char	 small[1024], *msg = small, *line;
+	va_list	 ap2;
+	int	 n, prio;
 
 	if (level > log_verbose)
 		return;
+	va_copy(ap2, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	if (n >= (int)sizeof(small) && (msg = malloc((size_t)n + 1)) != NULL)
+		vsnprintf(msg, (size_t)n + 1, fmt, ap2);
+	else if (msg == NULL)
+		msg = small;
+	va_end(ap2);
+	if (n < 0)
+		snprintf(small, sizeof(small), "(unable to format a message)");
+	if ((line = malloc(4 * strlen(msg) + 1)) != NULL)
+		log_escape(line, msg);
+	else {
+		/* Out of memory: still one line, with '?' for each control. */
+		for (line = msg; *line != '\0'; line++)
+			if ((unsigned char)*line < 0x20 || *line == 0x7f)
+				*line = '?';
+		line = NULL;
+	}
 	if (log_stderr) {
-		fprintf(stderr, "%s: ", log_progname);
-		vfprintf(stderr, fmt, ap);
-		fputc('\n', stderr);
+		fprintf(stderr, "%s: %s\n", log_progname, line ? line : msg);
 		fflush(stderr);
-		return;
+	} else {
+		switch (level) {
+		case LOG_LEVEL_WARN:
+			prio = LOG_WARNING;
+			break;
+		case LOG_LEVEL_INFO:
+			prio = LOG_INFO;
+			break;
+		default:
+			prio = LOG_DEBUG;
+			break;
+		}
+		syslog(prio, "%s", line ? line : msg);
 	}
-	switch (level) {
-	case LOG_LEVEL_WARN:
-		prio = LOG_WARNING;
-		break;
-	case LOG_LEVEL_INFO:
-		prio = LOG_INFO;
-		break;
-	default:
-		prio = LOG_DEBUG;
-		break;
-	}
-	vsyslog(prio, fmt, ap);
+	free(line);
+	if (msg != small)
+		free(msg);
 }
 
 /* Log "message: strerror(errno)" at level, as OpenBSD's log_warn does. */

@@ -19,6 +19,10 @@ function M.default_config()
 		-- PATH and HOME of commands; an event's own are never used.
 		path = "/usr/sbin:/usr/bin:/sbin:/bin",
 		home = "/",
+		-- Seconds before load_modules asks again for a module that is
+		-- still not loaded (modprobe failed, or the module is not there
+		-- yet), on a later event that needs it.
+		modprobe_retry = 30,
 	}
 end
 
@@ -34,13 +38,43 @@ local function to_mode(mode)
 		type(mode) == "string" and ("%q"):format(mode) or tostring(mode))
 end
 
--- A name under /dev: relative, no "." or ".." components, no empty ones.
-local function dev_path(name, what)
+-- Components in a name under /dev: bus/usb/001/002 has 4, the deepest
+-- udev-style links (disk/by-path/...) 3.  A deeper name is hostile.
+local NAME_DEPTH_MAX = 16
+
+-- s as a log line can hold it: quoted, control characters as \n, \t or \ddd.
+local function quote(s)
+	local q = ("%q"):format(s):gsub("\\\n", "\\n")
+	q = q:gsub("%c", function(c)
+		if c == "\t" then return "\\t" end
+		return ("\\%03d"):format(c:byte())
+	end)
+	return q
+end
+
+-- "add /devices/...": which event a refused name came with.
+local function event_label(ev)
+	if type(ev) ~= "table" then return nil end
+	return quote(tostring(ev.ACTION)):sub(2, -2) .. " " .. quote(tostring(ev.DEVPATH)):sub(2, -2)
+end
+
+-- A name under /dev: relative, no "." or ".." components, no empty ones,
+-- no control characters (they would end up in names and log lines), at
+-- most NAME_DEPTH_MAX components.  ev, when given, is named in the error.
+local function dev_path(name, what, ev)
 	if type(name) ~= "string" or name == "" then
 		return nil, what .. " is missing"
 	end
-	if name:sub(1, 1) == "/" then
-		return nil, ("refusing %s %q: absolute path"):format(what, name)
+	local function refuse(why)
+		local of = event_label(ev)
+		return nil, ("refusing %s %s%s: %s"):format(what, quote(name),
+			of and " of " .. of or "", why)
+	end
+	if name:find("[%z\1-\31\127]") then return refuse("control character") end
+	if name:sub(1, 1) == "/" then return refuse("absolute path") end
+	local _, slashes = name:gsub("/", "")
+	if slashes >= NAME_DEPTH_MAX then
+		return refuse(("more than %d components"):format(NAME_DEPTH_MAX))
 	end
 	-- Most names have no dot and no empty component: no need to split them.
 	if not name:find(".", 1, true) and not name:find("//", 1, true)
@@ -49,7 +83,7 @@ local function dev_path(name, what)
 	end
 	for comp in (name .. "/"):gmatch("([^/]*)/") do
 		if comp == ".." or comp == "." or comp == "" then
-			return nil, ("refusing %s %q: %q component"):format(what, name, comp)
+			return refuse(("%q component"):format(comp))
 		end
 	end
 	return "dev/" .. name
@@ -63,11 +97,11 @@ local MEMO_MAX = 1024
 local path_memo, slash_memo, npath = {}, {}, 0
 local mode_memo = {}
 
-local function node_path(name, what)
+local function node_path(name, what, ev)
 	local path = path_memo[name]
 	if path then return path, slash_memo[name] end
 	local err
-	path, err = dev_path(name, what)
+	path, err = dev_path(name, what, ev)
 	if not path then return nil, err end
 	if npath >= MEMO_MAX then
 		path_memo, slash_memo, npath = {}, {}, 0
@@ -169,8 +203,8 @@ function M.new(o)
 	local core, sys, report = o.core, o.sys, o.report
 	local config = o.config or M.default_config()
 	local A = { config = config }
-	-- Modules asked for once are never asked for again; aliases seen
-	-- once need no second lookup.
+	-- requested[module]: when it was last asked for, or true once it
+	-- is loaded; seen_alias[alias]: its modules, looked up once.
 	local requested, seen_alias, nseen = {}, {}, 0
 	local warned = {}
 
@@ -183,16 +217,18 @@ function M.new(o)
 
 	-- An owner or group name to its id under the root.  An unknown
 	-- name falls back to root (0), as udev does, with one warning: the
-	-- node still appears, and is no more open than its mode says.
+	-- node still appears, and is no more open than its mode says.  The
+	-- name returned is the one applied, so a dry run, hotplug2 test and
+	-- the recorded actions say root, as the node will be.
 	local function to_id(kind, name)
 		if name == nil then return 0, "root" end
 		if type(name) == "number" then return name, tostring(name) end
 		local id, err = core[kind](name)
 		if id == nil then
 			-- An unreadable file is one warning, not one per name.
-			local key = tostring(err):find("^unable to read") and kind or kind .. name
+			local key = tostring(err):find("^unable to read") and kind or kind .. tostring(name)
 			warn_once(key, tostring(err) .. "; using root instead")
-			return 0, name
+			return 0, "root"
 		end
 		return id, name
 	end
@@ -251,8 +287,10 @@ function M.new(o)
 
 	-- Sysfs attributes, read under the root: ROOT/sys/DEVPATH/NAME.  A
 	-- name is relative ("serial", "device/model") and never climbs out.
+	-- sysfs's own links (device, subsystem, driver) are followed while
+	-- they stay inside ROOT/sys.
 	local function read_attr(devpath, name)
-		local text = core.read("sys" .. devpath .. "/" .. name)
+		local text = core.read("sys" .. devpath .. "/" .. name, "sys")
 		if text == nil then return nil end
 		return (text:gsub("\n$", ""))
 	end
@@ -292,7 +330,7 @@ function M.new(o)
 	-- make_node(ev, { mode = "0660", owner = "root", group = "tty", name = ... })
 	function A.make_node(ev, opt)
 		opt = opt or {}
-		local path, err = node_path(opt.name or ev.DEVNAME, "device name")
+		local path, err = node_path(opt.name or ev.DEVNAME, "device name", ev)
 		if not path then error("make_node: " .. err, 2) end
 		local slash = err
 		local major, minor = memo_number(ev.MAJOR), memo_number(ev.MINOR)
@@ -317,12 +355,14 @@ function M.new(o)
 	end
 
 	-- remove_node(ev [, { name = ... }]): true when something was removed.
+	-- The directories made for it go too when it leaves them empty
+	-- (never /dev itself), as udev does.
 	function A.remove_node(ev, opt)
 		opt = opt or {}
-		local path, slash = node_path(opt.name or ev.DEVNAME, "device name")
+		local path, slash = node_path(opt.name or ev.DEVNAME, "device name", ev)
 		if not path then error("remove_node: " .. slash, 2) end
 		if report then report { "unlink", path = slash } end
-		if sys then return perform(sys.unlink, path) end
+		if sys then return perform(sys.unlink, path, true) end
 		return true
 	end
 
@@ -336,10 +376,10 @@ function M.new(o)
 
 	-- make_link(ev, "disk/by-label/boot" [, { target = ... }])
 	function A.make_link(ev, link, opt)
-		local path, err = dev_path(link, "link name")
+		local path, err = dev_path(link, "link name", ev)
 		if not path then error("make_link: " .. err, 2) end
 		if not (opt and opt.target) then
-			local _, derr = dev_path(ev.DEVNAME, "device name")
+			local _, derr = dev_path(ev.DEVNAME, "device name", ev)
 			if derr then error("make_link: " .. derr, 2) end
 		end
 		local target = link_target(ev, link, opt)
@@ -349,14 +389,15 @@ function M.new(o)
 	end
 
 	-- remove_link(ev, link): removes it only while it still points at ev's node.
+	-- Like remove_node, it prunes the directories it leaves empty.
 	function A.remove_link(ev, link, opt)
-		local path, err = dev_path(link, "link name")
+		local path, err = dev_path(link, "link name", ev)
 		if not path then error("remove_link: " .. err, 2) end
 		if core.readlink(path) ~= link_target(ev, link, opt) then
 			return false
 		end
 		if report then report { "unlink", path = "/" .. path } end
-		if sys then return perform(sys.unlink, path) end
+		if sys then return perform(sys.unlink, path, true) end
 		return true
 	end
 
@@ -419,21 +460,39 @@ function M.new(o)
 
 	-- load_modules(ev): ask modprobe for the modules ev.MODALIAS resolves
 	-- to, leaving out those loaded already (/sys/module/NAME) and those
-	-- asked for before.  Returns the names asked for.
+	-- asked for less than config.modprobe_retry seconds ago.  A module
+	-- still missing after that is asked for again on a later event that
+	-- needs it (modprobe failed, or its file was not there yet), with one
+	-- warning per module.  Returns the names asked for.
 	function A.load_modules(ev)
 		local alias = ev.MODALIAS
 		if type(alias) ~= "string" or alias == "" then return {} end
-		if seen_alias[alias] then return {} end
-		-- Bounded: a machine has a few hundred distinct aliases.
-		if nseen >= 4096 then seen_alias, nseen = {}, 0 end
-		seen_alias[alias] = true
-		nseen = nseen + 1
+		local mods = seen_alias[alias]
+		if not mods then
+			-- Bounded: a machine has a few hundred distinct aliases.
+			if nseen >= 4096 then seen_alias, nseen = {}, 0 end
+			mods = {}
+			for i, m in ipairs(core.modules(alias)) do mods[i] = { m, (m:gsub("-", "_")) } end
+			seen_alias[alias] = mods
+			nseen = nseen + 1
+		end
+		if #mods == 0 then return {} end
+		local now = core.now()
 		local want = {}
-		for _, m in ipairs(core.modules(alias)) do
-			local key = m:gsub("-", "_")
-			if not requested[key] then
-				requested[key] = true
-				if not core.exists("sys/module/" .. key) then
+		for _, mod in ipairs(mods) do
+			local m, key = mod[1], mod[2]
+			local asked = requested[key]
+			if asked ~= true and (not asked or now - asked >= config.modprobe_retry) then
+				if core.exists("sys/module/" .. key) then
+					-- There, and it stays asked for until SIGHUP.
+					requested[key] = true
+				else
+					if asked then
+						warn_once("modprobe " .. key, ("load_modules: %s is still not loaded "
+							.. "%d s after modprobe was asked; asking again, at most every %d s")
+							:format(m, now - asked, config.modprobe_retry))
+					end
+					requested[key] = now
 					want[#want + 1] = m
 				end
 			end
@@ -451,26 +510,32 @@ function M.new(o)
 	end
 
 	-- load_firmware(ev): hand ev.FIRMWARE from config.firmware_path to
-	-- the kernel; when it is nowhere, tell the kernel so and raise.
+	-- the kernel; when it is nowhere, or the name is refused, tell the
+	-- kernel so at once (the driver stops waiting) and raise.
 	function A.load_firmware(ev)
 		local name, devpath = ev.FIRMWARE, ev.DEVPATH
 		if type(name) ~= "string" or type(devpath) ~= "string" then
 			error("load_firmware: the event has no FIRMWARE or DEVPATH", 2)
 		end
-		local rel, err = dev_path(name, "firmware name")
-		if not rel then error("load_firmware: " .. err, 2) end
+		local rel, err = dev_path(name, "firmware name", ev)
+		if not rel then
+			if report then report { "firmware", devpath = devpath } end
+			if sys then perform(sys.firmware, devpath, nil) end
+			error("load_firmware: " .. err, 2)
+		end
 		rel = rel:sub(5)
-		local found
+		local found, within
 		for _, dir in ipairs(config.firmware_path) do
-			local p = dir:gsub("^/+", ""):gsub("/+$", "") .. "/" .. rel
+			within = dir:gsub("^/+", ""):gsub("/+$", "")
+			local p = within .. "/" .. rel
 			if core.exists(p) then found = p break end
 		end
 		if report then
 			report { "firmware", devpath = devpath, file = found and "/" .. found }
 		end
-		if sys then perform(sys.firmware, devpath, found) end
+		if sys then perform(sys.firmware, devpath, found, found and within) end
 		if not found then
-			error(("load_firmware: %s not found in %s"):format(name,
+			error(("load_firmware: %s not found in %s"):format(quote(name):sub(2, -2),
 				table.concat(config.firmware_path, ":")), 2)
 		end
 		return "/" .. found

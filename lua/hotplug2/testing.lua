@@ -114,6 +114,7 @@ function T:mkdirs(rel)
 	local path = ""
 	for comp in rel:gmatch("[^/]+") do
 		path = path == "" and comp or path .. "/" .. comp
+		-- A link (sysfs's device/) is gone through, not replaced.
 		if not core.exists(path) then
 			core.mkdir(path, "0755")
 			self.created[#self.created + 1] = self.root .. "/" .. path
@@ -130,6 +131,56 @@ function T:write(rel, text)
 	f:write(text)
 	f:close()
 	self.created[#self.created + 1] = self.root .. "/" .. rel
+end
+
+-- Subsystems that are buses: their devices' subsystem link leads to
+-- /sys/bus/NAME, every other subsystem's (a class) to /sys/class/NAME.
+local BUSES = {}
+for name in ([[acpi amba ccw cpu gameport gpio hid i2c ieee1394 mdio_bus memory mmc
+	node pci pci_express platform pnp scsi sdio serio spi usb usb-serial virtio
+	xen]]):gmatch("%S+") do BUSES[name] = true end
+
+local function components(path)
+	local t = {}
+	for c in path:gmatch("[^/]+") do t[#t + 1] = c end
+	return t
+end
+
+-- The target of a link in directory from to directory to, both under the
+-- root, written as the kernel writes it: up to the common ancestor of
+-- from and to's parent, then down ("../../../virtio2", "../../../bus/usb").
+local function link_target(from, to)
+	local f, t = components(from), components(to)
+	local common = 0
+	while common < #f and common < #t - 1 and f[common + 1] == t[common + 1] do
+		common = common + 1
+	end
+	return ("../"):rep(#f - common) .. table.concat(t, "/", common + 1)
+end
+
+-- The links the kernel lays in a device's directory (rel, "sys/devices/..."):
+-- subsystem; device, to the parent device, for a class device; driver, for
+-- a device on a bus that names one.
+local function lay_links(self, rel, dev)
+	local function link(name, to)
+		self:mkdirs(to)
+		core.symlink(link_target(rel, to), rel .. "/" .. name)
+		self.created[#self.created + 1] = self.root .. "/" .. rel .. "/" .. name
+	end
+	local sub = dev.subsystem
+	if not sub then return end
+	local bus = BUSES[sub]
+	link("subsystem", (bus and "sys/bus/" or "sys/class/") .. sub)
+	if bus and dev.driver then
+		link("driver", "sys/bus/" .. sub .. "/drivers/" .. dev.driver)
+	end
+	local parent, name = rel:match("^(.*)/([^/]+)$")
+	if bus or rel:find("^sys/devices/virtual/") then return end
+	-- A class device sits in its parent's SUBSYSTEM/ directory
+	-- (.../virtio2/net/eth0), or right below its parent (input5/event5).
+	local glue = parent:match("/([^/]+)$")
+	if glue == sub then parent = parent:match("^(.*)/[^/]+$") end
+	if parent ~= "sys/devices" and name then link("device", parent) end
 end
 
 -- { name = id } -> passwd or group text; text is kept as it is.
@@ -183,9 +234,11 @@ testing.new(options) loads handler files and returns a test object:
   modules_alias_file = FILE   or a file of it (default: none, nothing resolves)
   loaded = { NAME, ... }      modules already loaded (/sys/module/NAME)
   files = { [PATH] = TEXT }   more files under the root (/lib/firmware/..., /etc/hotplug.d/...)
-  sysfs = DIR or { [DEVPATH] = { uevent = TEXT, subsystem = NAME, attrs = { [NAME] = TEXT } } }
+  sysfs = DIR or { [DEVPATH] = { uevent = TEXT, subsystem = NAME, driver = NAME,
+                                 attrs = { [NAME] = TEXT } } }
                               where device() reads uevent files (default ROOT/sys);
-                              attrs are the files attr() and parent_attr() read
+                              attrs are the files attr() and parent_attr() read; the
+                              subsystem, driver and device links are laid as the kernel does
   root = DIR                  instead of the above: an existing tree that stands for /,
                               read and never written
   modprobe = PROG             as --modprobe (default /sbin/modprobe)
@@ -225,17 +278,23 @@ function M.new(o)
 		for _, name in ipairs(o.loaded or {}) do self:mkdirs("sys/module/" .. name) end
 		for path, text in pairs(o.files or {}) do self:write(path, text) end
 		if type(o.sysfs) == "table" then
-			for devpath, dev in pairs(o.sysfs) do
+			-- Directories and links first: an attribute such as
+			-- device/model is written through the device link, into
+			-- the parent device, as the kernel shows it.
+			local devpaths = {}
+			for devpath in pairs(o.sysfs) do devpaths[#devpaths + 1] = devpath end
+			table.sort(devpaths)
+			for _, devpath in ipairs(devpaths) do
 				local rel = "sys/" .. devpath:gsub("^/+", "")
-				self:write(rel .. "/uevent", dev.uevent or "")
-				for name, text in pairs(dev.attrs or {}) do
+				self:write(rel .. "/uevent", o.sysfs[devpath].uevent or "")
+			end
+			for _, devpath in ipairs(devpaths) do
+				lay_links(self, "sys/" .. devpath:gsub("^/+", ""), o.sysfs[devpath])
+			end
+			for _, devpath in ipairs(devpaths) do
+				local rel = "sys/" .. devpath:gsub("^/+", "")
+				for name, text in pairs(o.sysfs[devpath].attrs or {}) do
 					self:write(rel .. "/" .. name, text)
-				end
-				if dev.subsystem then
-					local _, depth = rel:gsub("/", "")
-					core.symlink(("../"):rep(depth) .. "sys/class/" .. dev.subsystem,
-						rel .. "/subsystem")
-					self.created[#self.created + 1] = self.root .. "/" .. rel .. "/subsystem"
 				end
 			end
 		end
@@ -253,10 +312,13 @@ function M.new(o)
 	-- The core as handlers see it, but logging into self.log, and with
 	-- the root standing for / (rooted("/etc/x") is "/etc/x", as in a
 	-- daemon started without --root).
+	-- hp:advance_clock(seconds) moves the clock load_modules' retries read.
+	self.clock_offset = 0
 	local proxy = setmetatable({
 		log = function(level, msg) self.log[#self.log + 1] = { level, msg } end,
 		print = function() end,
 		root = function() return "/" end,
+		now = function() return core.now() + self.clock_offset end,
 	}, { __index = core })
 	-- The recorder: the report above records every change; none is made
 	-- on the system.  In a scratch root, links and stand-ins for nodes (empty
@@ -286,8 +348,8 @@ function M.new(o)
 		chmod = function() end, chown = function() end,
 		spawn = function() return true end, firmware = function() return true end,
 		-- remove_node and remove_link say whether something was there.
-		unlink = function(path)
-			if scratch_root then return core.unlink(path) end
+		unlink = function(path, prune)
+			if scratch_root then return core.unlink(path, prune) end
 			return core.exists(path)
 		end,
 		run = function(argv, env)
@@ -327,6 +389,11 @@ function M.new(o)
 		error("the handler files do not load:\n\t" .. table.concat(self.problems, "\n\t"), 2)
 	end
 	return self
+end
+
+-- Move the clock handlers see (load_modules' retries) forward by seconds.
+function T:advance_clock(seconds)
+	self.clock_offset = self.clock_offset + seconds
 end
 
 -- Remove the scratch root now rather than when the object is collected.

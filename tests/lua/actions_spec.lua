@@ -48,17 +48,52 @@ describe("make_node", function()
 		{ "a//b", "\"\" component" },
 		{ "./null", "\".\" component" },
 		{ "", "device name is missing" },
+		{ "ttyS0\nhotplug2: forged line", "control character" },
+		{ "tty\27[2J", "control character" },
+		{ "a\0b", "control character" },
+		{ ("d/"):rep(16) .. "x", "more than 16 components" },
+		{ ("d/"):rep(1100) .. "x", "more than 16 components" },
 	}
 	for _, r in ipairs(refused) do
-		it("refuses DEVNAME " .. ("%q"):format(r[1]) .. " without touching anything", function()
+		it("refuses DEVNAME " .. ("%q"):format(r[1]:sub(1, 40)):gsub("%c", "?") .. " without touching anything", function()
 			local a, sys, acts = new()
 			local ok, err = pcall(a.make_node, ev { DEVNAME = r[1], MAJOR = "1", MINOR = "3" })
 			assert.is_false(ok)
 			assert.truthy(err:find(r[2], 1, true), err)
+			-- The message is one line, names the event, and carries no raw control character.
+			assert.is_nil(err:find("[%z\1-\31\127]"), err)
+			if r[1] ~= "" then
+				assert.truthy(err:find("of add /devices/virtual/mem/null", 1, true), err)
+			end
+			ok, err = pcall(a.make_link, ev { DEVNAME = "null" }, r[1])
+			assert.is_false(ok)
+			assert.is_nil(err:find("[%z\1-\31\127]"), err)
 			assert.are.same({}, sys.calls)
 			assert.are.same({}, acts)
 		end)
 	end
+
+	it("allows 16 components", function()
+		local a, sys = new()
+		local name = ("d/"):rep(15) .. "x"
+		assert.are.equal("/dev/" .. name, a.make_node(ev { DEVNAME = name, MAJOR = "1", MINOR = "3" }))
+		assert.are.equal(1, #sys.calls)
+	end)
+
+	it("makes an unknown owner root, and says root everywhere", function()
+		local a, sys, acts, core = new { users = { root = 0 } }
+		a.make_node(ev { DEVNAME = "null", MAJOR = "1", MINOR = "3" },
+			{ owner = "nosuchuser", group = "nosuchgroup" })
+		assert.are.same({ "mknod", "dev/null", "c", 1, 3, 384, 0, 0 }, sys.calls[1])
+		assert.are.equal("root", acts[1].owner)
+		assert.are.equal("root", acts[1].group)
+		assert.are.equal("mknod /dev/null c 1:3 0600 root:root", actions.describe(acts[1]))
+		a.chown("null", "nosuchuser")
+		assert.are.equal("chown /dev/null root:root", actions.describe(acts[2]))
+		assert.are.equal(2, #core.logs)
+		assert.truthy(core.logs[1][2]:find("no 'nosuchuser' in /etc/passwd; using root instead", 1, true),
+			core.logs[1][2])
+	end)
 
 	it("refuses bad modes, types and missing numbers", function()
 		local a, sys = new()
@@ -115,7 +150,8 @@ describe("links and removal", function()
 		assert.is_true(a.remove_node(e))
 		assert.is_true(a.remove_link(e, "cdrom"))
 		assert.is_false(a.remove_link(e, "dvd"))
-		assert.are.same({ { "unlink", "dev/sr0" }, { "unlink", "dev/cdrom" } }, sys.calls)
+		-- Both prune the directories they leave empty.
+		assert.are.same({ { "unlink", "dev/sr0", true }, { "unlink", "dev/cdrom", true } }, sys.calls)
 	end)
 
 	it("changes modes and owners of names under /dev", function()
@@ -249,6 +285,36 @@ describe("modules", function()
 		assert.are.same({ "intel-agp", "i2c_piix4" }, acts[1].modules)
 	end)
 
+	it("asks again for a module that did not load, at most every modprobe_retry seconds", function()
+		local files = {}
+		local a, sys, _, core = new { aliases = { x = { "broken" }, y = { "broken", "fine" } },
+			files = files }
+		core.clock = 1000
+		assert.are.same({ "broken" }, a.load_modules(ev { MODALIAS = "x" }))
+		core.clock = 1000 + a.config.modprobe_retry - 1
+		assert.are.same({}, a.load_modules(ev { MODALIAS = "x" }))
+		assert.are.same({ "fine" }, a.load_modules(ev { MODALIAS = "y" }))
+		files["sys/module/fine"] = true
+		assert.are.same({}, core.logs)
+		core.clock = 1000 + a.config.modprobe_retry
+		assert.are.same({ "broken" }, a.load_modules(ev { MODALIAS = "x" }))
+		assert.are.equal(1, #core.logs)
+		assert.truthy(core.logs[1][2]:find("broken is still not loaded", 1, true), core.logs[1][2])
+		core.clock = 1000 + 3 * a.config.modprobe_retry
+		assert.are.same({ "broken" }, a.load_modules(ev { MODALIAS = "y" }))
+		assert.are.equal(1, #core.logs)
+		assert.are.equal(4, #sys.calls)
+		-- Once it is there, it is never asked for again.
+		local bfiles = {}
+		local b, bsys, _, bcore = new { aliases = { x = { "late" } }, files = bfiles }
+		bcore.clock = 0
+		b.load_modules(ev { MODALIAS = "x" })
+		bfiles["sys/module/late"] = true
+		bcore.clock = 1e6
+		assert.are.same({}, b.load_modules(ev { MODALIAS = "x" }))
+		assert.are.equal(1, #bsys.calls)
+	end)
+
 	it("treats - and _ in module names alike", function()
 		local a, sys = new { aliases = { x = { "intel-agp" } },
 			files = { ["sys/module/intel_agp"] = true } }
@@ -264,7 +330,8 @@ describe("firmware", function()
 	it("takes the first file on the search path", function()
 		local a, sys = new { files = { ["lib/firmware/iwlwifi-6000-4.ucode"] = true } }
 		assert.are.equal("/lib/firmware/iwlwifi-6000-4.ucode", a.load_firmware(ev(req)))
-		assert.are.same({ { "firmware", req.DEVPATH, "lib/firmware/iwlwifi-6000-4.ucode" } }, sys.calls)
+		assert.are.same({ { "firmware", req.DEVPATH, "lib/firmware/iwlwifi-6000-4.ucode", "lib/firmware" } },
+			sys.calls)
 	end)
 
 	it("tells the kernel when the file is nowhere, and raises", function()
@@ -275,10 +342,15 @@ describe("firmware", function()
 		assert.are.same({ { "firmware", req.DEVPATH } }, sys.calls)
 	end)
 
-	it("refuses a FIRMWARE name that leaves the search path", function()
-		local a, sys = new()
-		assert.has_error(function() a.load_firmware(ev { FIRMWARE = "../../etc/shadow", DEVPATH = "/x" }) end)
-		assert.are.same({}, sys.calls)
+	it("refuses a FIRMWARE name that leaves the search path, telling the kernel", function()
+		for _, bad in ipairs { "../../etc/shadow", "/etc/shadow", "a\nb" } do
+			local a, sys, acts = new()
+			local ok, err = pcall(a.load_firmware, ev { FIRMWARE = bad, DEVPATH = "/x" })
+			assert.is_false(ok)
+			assert.truthy(err:find("load_firmware: refusing firmware name", 1, true), err)
+			assert.are.same({ { "firmware", "/x" } }, sys.calls)
+			assert.are.same({ { "firmware", devpath = "/x" } }, acts)
+		end
 	end)
 end)
 

@@ -77,3 +77,103 @@ describe("attr and parent_attr", function()
 		end
 	end)
 end)
+
+-- A SCSI disk as the kernel lays it out: the block device's device link
+-- leads to the SCSI device, whose model and vendor udev rules read.
+local SCSI = "/devices/pci0000:00/0000:00:1d.7/usb5/5-1/5-1:1.0/host7/target7:0:0/7:0:0:0"
+local DISK = SCSI .. "/block/sdb"
+local MODEL = [[
+on({ SUBSYSTEM = "block" }, function(ev)
+	setenv(ev, "MODEL", attr(ev, "device/model"))
+	setenv(ev, "VENDOR", attr(ev, "device/vendor"))
+	setenv(ev, "BUS", attr(ev, "device/subsystem/drivers/sd/bind_test"))
+end)
+]]
+
+describe("attr through sysfs's own links", function()
+	it("reads device/model through the fakes' device link, as on a real /sys", function()
+		local hp = testing.new { scripts = { { "m.lua", MODEL } }, sysfs = {
+			[SCSI] = { subsystem = "scsi", driver = "sd", attrs = { model = "Flash Disk  \n",
+				vendor = "Generic\n" } },
+			[DISK] = { uevent = "MAJOR=8\nMINOR=16\nDEVNAME=sdb\nDEVTYPE=disk\n", subsystem = "block" },
+		}, files = { ["/sys/bus/scsi/drivers/sd/bind_test"] = "yes\n" } }
+		local _, ev = hp:device(DISK)
+		assert.are.equal("Flash Disk  ", ev.MODEL)
+		assert.are.equal("Generic", ev.VENDOR)
+		assert.are.equal("yes", ev.BUS)
+		-- The links are the kernel's, and device/ is not a directory of the disk's own.
+		local core = require "hotplug2.core"
+		hp:activate()
+		assert.are.equal("../../../7:0:0:0", core.readlink("sys" .. DISK .. "/device"))
+		assert.are.equal("../../../../../../../../../../../class/block",
+			core.readlink("sys" .. DISK .. "/subsystem"))
+		assert.are.equal("../../../../../../../../../bus/scsi", core.readlink("sys" .. SCSI .. "/subsystem"))
+		assert.are.equal("../../../../../../../../../bus/scsi/drivers/sd",
+			core.readlink("sys" .. SCSI .. "/driver"))
+		hp:close()
+	end)
+
+	it("writes an attribute under device/ into the parent device", function()
+		local hp = testing.new { scripts = { { "m.lua", MODEL } }, sysfs = {
+			[SCSI] = { subsystem = "scsi" },
+			[DISK] = { subsystem = "block", attrs = { ["device/model"] = "Stick\n" } },
+		} }
+		local _, ev = hp:device(DISK)
+		assert.are.equal("Stick", ev.MODEL)
+		local core = require "hotplug2.core"
+		hp:activate()
+		assert.are.equal("Stick\n", core.read("sys" .. SCSI .. "/model"))
+		hp:close()
+	end)
+
+	it("follows the links of a real laptop's /sys (the fixture), and no link out of it", function()
+		local source = os.getenv("HOTPLUG2_SOURCE_DIR") or "."
+		local p = io.popen("d=$(mktemp -d) && tar -xJf " .. source
+			.. "/tests/fixtures/sysfs-laptop.tar.xz -C $d && echo $d")
+		local dir = p:read("*l")
+		p:close()
+		assert.truthy(dir)
+		local host0 = "/devices/pci0000:00/0000:00:1f.2/host0"
+		local dev = host0 .. "/target0:0:0/0:0:0:0"
+		os.execute(table.concat({
+			"ln -s ../../../../../../../../etc " .. dir .. "/sys" .. dev .. "/out",
+			"ln -s /etc " .. dir .. "/sys" .. dev .. "/abs",
+			"mkdir -p " .. dir .. "/etc && echo secret > " .. dir .. "/etc/hostname",
+			": > " .. dir .. "/modules.alias" }, " && "))
+		local hp = testing.new { root = dir, modules_alias_file = dir .. "/modules.alias",
+			scripts = { { "a.lua", [[
+			on({}, function(ev)
+				setenv(ev, "HOST", attr(ev, "subsystem/devices/host0/uevent"))
+				setenv(ev, "OUT", attr(ev, "out/hostname") or "refused")
+				setenv(ev, "ABS", attr(ev, "abs/hostname") or "refused")
+			end)
+		]] } } }
+		local _, ev = hp:handle { ACTION = "add", DEVPATH = dev, SUBSYSTEM = "scsi" }
+		local f = assert(io.open(dir .. "/sys" .. host0 .. "/uevent"))
+		local want = f:read("*a"):gsub("\n$", "")
+		f:close()
+		assert.are.equal(want, ev.HOST)
+		assert.are.equal("refused", ev.OUT)
+		assert.are.equal("refused", ev.ABS)
+		hp:close()
+		os.execute("rm -rf " .. dir)
+	end)
+
+	it("reads device/vendor of a network or block device on this machine's /sys", function()
+		local p = io.popen("for n in /sys/class/net/* /sys/class/block/*; do "
+			.. "[ -r $n/device/vendor ] && readlink -f $n && cat $n/device/vendor && break; done")
+		local real, vendor = p:read("*l"), p:read("*l")
+		p:close()
+		if not real then
+			pending("no network or block device with device/vendor here")
+			return
+		end
+		local core = require "hotplug2.core"
+		local actions = require "hotplug2.actions"
+		core.set_root("/")
+		local a = actions.new { core = core }
+		local devpath = real:gsub("^/sys", "")
+		assert.are.equal(vendor, a.attr({ DEVPATH = devpath }, "device/vendor"))
+		assert.is_nil(a.attr({ DEVPATH = devpath }, "device/no_such_attribute"))
+	end)
+end)

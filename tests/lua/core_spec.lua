@@ -66,6 +66,50 @@ describe("hotplug2.core", function()
 		assert.are.equal("", sh("ls -A " .. root .. "/outside"))
 	end)
 
+	it("answers no 'already right' through a planted directory link", function()
+		-- ROOT/dev/disk -> ../outside, which holds just what is asked for.
+		sh("mkfifo -m 0600 " .. root .. "/outside/fifo && ln -s fifo " .. root .. "/outside/link"
+			.. " && ln -s ../outside " .. root .. "/dev/disk")
+		local st = core.lstat("outside/fifo")
+		assert.are.equal(384, st.mode)
+		local ok, err = pcall(core.symlink, "fifo", "dev/disk/link")
+		assert.is_false(ok)
+		assert.truthy(tostring(err):find("Not a directory", 1, true), err)
+		local a = actions.new { core = core, sys = core }
+		ok, err = pcall(a.make_link, { DEVNAME = "fifo" }, "disk/link", { target = "fifo" })
+		assert.is_false(ok)
+		assert.truthy(tostring(err):find("Not a directory", 1, true), err)
+		assert.are.equal("fifo link", sh("ls " .. root .. "/outside | tr '\\n' ' ' | sed 's/ $//'"))
+	end)
+
+	it("never blocks on a FIFO planted where a file is read", function()
+		local dev = root .. "/sys/devices/x"
+		sh("mkdir -p " .. dev .. " " .. root .. "/lib/firmware && mkfifo " .. dev .. "/fifo "
+			.. dev .. "/loading " .. root .. "/lib/firmware/fw.bin")
+		-- Should a read block, this writer ends it after a second, and the
+		-- spec fails on what the read returned instead of hanging.
+		local function writer(path)
+			os.execute("(timeout 1 sh -c 'exec 3>" .. path .. "; sleep 1') >/dev/null 2>&1 &")
+		end
+		writer(dev .. "/fifo")
+		local t0 = os.time()
+		local text, err = core.read("sys/devices/x/fifo")
+		assert.is_nil(text)
+		assert.are.equal("not a regular file", err)
+		writer(dev .. "/loading")
+		local ok
+		ok, err = pcall(core.firmware, "/devices/x", "lib/firmware/fw.bin")
+		assert.is_false(ok)
+		assert.truthy(tostring(err):find("not a regular file", 1, true), err)
+		sh("rm " .. dev .. "/loading && touch " .. dev .. "/loading " .. dev .. "/data")
+		writer(root .. "/lib/firmware/fw.bin")
+		ok, err = pcall(core.firmware, "/devices/x", "lib/firmware/fw.bin")
+		assert.is_false(ok)
+		assert.truthy(tostring(err):find("/lib/firmware/fw.bin: not a regular file", 1, true), err)
+		assert.are.equal("-1", read(dev .. "/loading"))
+		assert.is_true(os.time() - t0 <= 1)
+	end)
+
 	it("lets no hostile DEVNAME write outside /dev, through the actions", function()
 		sh("ln -s ../outside " .. root .. "/dev/evil")
 		local a = actions.new { core = core, sys = core }
@@ -202,10 +246,49 @@ describe("hotplug2.core", function()
 		assert.is_true(core.firmware("/devices/x/firmware/x", "lib/firmware/fw.bin"))
 		assert.are.equal("10", read(dev .. "/loading"))
 		assert.are.equal("\0\1firmware bytes", read(dev .. "/data"))
+		-- No file: the kernel is told at once, and that went well.
 		write(dev .. "/loading", "")
-		assert.has_error(function() core.firmware("/devices/x/firmware/x", nil) end)
+		assert.is_true(core.firmware("/devices/x/firmware/x", nil))
+		assert.are.equal("-1", read(dev .. "/loading"))
+		-- A refused file is an error, after telling the kernel.
+		write(dev .. "/loading", "")
+		local ok, err = pcall(core.firmware, "/devices/x/firmware/x", "lib/../../etc/shadow")
+		assert.is_false(ok)
+		assert.truthy(tostring(err):find("refusing firmware path 'lib/../../etc/shadow'", 1, true), err)
+		assert.are.equal("-1", read(dev .. "/loading"))
+		-- linux-firmware's links inside the firmware directory are followed.
+		sh("mkdir -p " .. root .. "/lib/firmware/vendor && ln -s ../fw.bin " .. root
+			.. "/lib/firmware/vendor/alias.bin && ln -s ../../../outside/x " .. root
+			.. "/lib/firmware/vendor/out.bin")
+		write(root .. "/outside/x", "not firmware")
+		write(dev .. "/data", "")
+		assert.is_true(core.firmware("/devices/x/firmware/x", "lib/firmware/vendor/alias.bin",
+			"lib/firmware"))
+		assert.are.equal("\0\1firmware bytes", read(dev .. "/data"))
+		ok, err = pcall(core.firmware, "/devices/x/firmware/x", "lib/firmware/vendor/out.bin",
+			"lib/firmware")
+		assert.is_false(ok)
+		assert.truthy(tostring(err):find("out.bin: a link leads out of its tree", 1, true), err)
 		assert.are.equal("-1", read(dev .. "/loading"))
 		assert.has_error(function() core.firmware("/devices/../../etc", "lib/firmware/fw.bin") end)
+	end)
+
+	it("says the same about missing firmware as hotplug2.testing, after telling the kernel", function()
+		local dev = root .. "/sys/devices/x/firmware/x"
+		sh("mkdir -p " .. dev .. " && touch " .. dev .. "/loading " .. dev .. "/data")
+		local a = actions.new { core = core, sys = core }
+		local ev = { ACTION = "add", SUBSYSTEM = "firmware", FIRMWARE = "fw.bin",
+			DEVPATH = "/devices/x/firmware/x" }
+		local ok, err = pcall(a.load_firmware, ev)
+		assert.is_false(ok)
+		assert.truthy(err:find("load_firmware: fw.bin not found in /lib/firmware/updates:/lib/firmware$"), err)
+		assert.are.equal("-1", read(dev .. "/loading"))
+		local testing = require "hotplug2.testing"
+		local hp = testing.new { scripts = { { "f.lua", "on({}, function(ev) load_firmware(ev) end)" } } }
+		local _, failures = hp:try(ev)
+		assert.are.same({ "f.lua:1: load_firmware: fw.bin not found in /lib/firmware/updates:/lib/firmware" },
+			failures)
+		core.set_root(root)
 	end)
 
 	it("turns a wire-format recording into the events handlers get", function()
@@ -224,6 +307,34 @@ describe("hotplug2.core", function()
 		local ok, err = pcall(core.events, rec .. "garbage\0")
 		assert.is_false(ok)
 		assert.truthy(err:find("message 2: variable without", 1, true), err)
+	end)
+
+	it("hands handlers a MODALIAS as long as the event allows", function()
+		-- A keyboard with every key of 12 bitmap words: 768 key codes.
+		local key = ("ffffffffffffffff "):rep(11) .. "ffffffffffffffff"
+		local vars = { ACTION = "add", DEVPATH = "/devices/virtual/input/input9",
+			SUBSYSTEM = "input", PRODUCT = "3/46d/c31c/110", EV = "120013", KEY = key,
+			MSC = "10", LED = "7" }
+		local want = core.modalias(vars)
+		assert.is_true(#want > 2500, #want)
+		local rec = "add@/devices/virtual/input/input9\0"
+		for _, k in ipairs { "ACTION", "DEVPATH", "SUBSYSTEM", "PRODUCT", "EV", "KEY", "MSC", "LED" } do
+			rec = rec .. k .. "=" .. vars[k] .. "\0"
+		end
+		assert.are.equal(want, core.events(rec)[1].MODALIAS)
+	end)
+
+	it("logs one line per message, control characters escaped", function()
+		local build = os.getenv("HOTPLUG2_BUILD_DIR") or "build"
+		write(root .. "/log.lua", 'local c = require "hotplug2.core"\n'
+			.. 'c.log("warn", "sda\\nhotplug2: forged\\27[2J\\tend\\0x")\n')
+		local out = sh("LUA_CPATH='" .. build .. "/lua/?.so' lua5.1 " .. root .. "/log.lua 2>&1")
+		assert.are.equal("hotplug2: sda\\nhotplug2: forged\\x1b[2J\\tend\\x00x", out)
+		-- Dry runs and hotplug2 test print actions one to a line the same way.
+		write(root .. "/print.lua", 'local c = require "hotplug2.core"\n'
+			.. 'c.print("exec /bin/echo a\\nb\\0c")\n')
+		out = sh("LUA_CPATH='" .. build .. "/lua/?.so' lua5.1 " .. root .. "/print.lua 2>&1")
+		assert.are.equal("exec /bin/echo a\\nb\\x00c", out)
 	end)
 
 	it("finds no modules without an alias index", function()

@@ -30,6 +30,9 @@ function M.core(o)
 	core.readlink = function(p) return (o.links or {})[p] end
 	core.readdir = function(p) return (o.dirs or {})[p] end
 	core.root = function() return o.root or "/" end
+	-- The clock load_modules reads: set core.clock to move it.
+	core.clock = 0
+	core.now = function() return core.clock end
 	core.log = function(level, msg) core.logs[#core.logs + 1] = { level, msg } end
 	core.print = function(s) core.printed[#core.printed + 1] = s end
 	core.script_files = function(dir)

@@ -137,6 +137,50 @@ describe("hotplug2.testing", function()
 		assert.are.same({ "button" }, acts[1].modules)
 	end)
 
+	it("records an unknown owner or group as root, as the daemon applies it", function()
+		local hp = testing.new { scripts = { { "n.lua", [[
+			on({ DEVNAME = present }, function(ev) make_node(ev, { owner = "nosuchuser", group = "nogroup" }) end)
+		]] } } }
+		local acts = hp:handle(tty)
+		assert.are.same({ "mknod", path = "/dev/ttyUSB0", type = "c", major = 188, minor = 0,
+			mode = 384, owner = "root", group = "root", uid = 0, gid = 0 }, acts[1])
+		assert.are.equal("mknod /dev/ttyUSB0 c 188:0 0600 root:root", testing.describe(acts[1]))
+		assert.are.equal(2, #hp.log)
+		assert.truthy(hp.log[1][2]:find("^no 'nosuchuser' in .*/etc/passwd; using root instead$"), hp.log[1][2])
+	end)
+
+	it("asks modprobe again after modprobe_retry seconds for a module that did not load", function()
+		local hp = testing.new { scripts = { { "40-serial.lua", SERIAL } },
+			modules_alias = "alias usb:v0403p6001* ftdi_sio\n" }
+		local dev = { ACTION = "add", DEVPATH = "/devices/pci0000:00/0000:00:1d.0/usb2/2-1/2-1:1.0",
+			MODALIAS = "usb:v0403p6001d0600dc00dsc00dp00icFFiscFFipFFin00" }
+		assert.are.same({ "ftdi_sio" }, hp:handle(dev)[1].modules)
+		assert.are.same({}, hp:handle(dev))
+		hp:advance_clock(30)
+		assert.are.same({ "ftdi_sio" }, hp:handle(dev)[1].modules)
+		assert.are.equal(1, #hp.log)
+		assert.truthy(hp.log[1][2]:find("ftdi_sio is still not loaded 30 s after", 1, true), hp.log[1][2])
+	end)
+
+	it("removes the directories a node leaves empty, never dev itself", function()
+		local hp = testing.new { scripts = { { "n.lua", [[
+			on({ ACTION = "add" }, function(ev) make_node(ev) end)
+			on({ ACTION = "remove" }, function(ev) remove_node(ev) end)
+		]] } } }
+		local usb = { ACTION = "add", SUBSYSTEM = "usb", DEVNAME = "bus/usb/001/002", MAJOR = "189",
+			MINOR = "1", DEVPATH = "/devices/pci0000:00/0000:00:1d.0/usb1/1-1" }
+		hp:handle(usb)
+		local core = require "hotplug2.core"
+		hp:activate()
+		assert.are.equal("d", core.lstat("dev/bus/usb/001").type)
+		usb.ACTION = "remove"
+		assert.are.same({ { "unlink", path = "/dev/bus/usb/001/002" } }, hp:handle(usb))
+		hp:activate()
+		assert.is_nil(core.lstat("dev/bus"))
+		assert.are.equal("d", core.lstat("dev").type)
+		hp:close()
+	end)
+
 	it("loads a config directory in lexical order, as the daemon does", function()
 		local dir = sh("mktemp -d")
 		local function put(name, text)
