@@ -27,30 +27,10 @@ for d in /sys/dev/char/* /sys/dev/block/*; do
 		fail "$p not announced after the resynchronization"
 done
 kill -0 "$DAEMON_PID" || fail "daemon died"
+# One coldplug for the loss, however many times ENOBUFS was reported.
+[ "$(grep -c 'resynchronizing with a coldplug' "$SCRATCH/daemon.err")" -le 2 ] ||
+	fail "resynchronized $(grep -c 'resynchronizing with a coldplug' \
+	    "$SCRATCH/daemon.err") times"
 stop_daemon
-: >"$SCRATCH/daemon.err"
-
-# A full queue behind a waiting command: reading goes on, the events that
-# do not fit are dropped and counted, and a coldplug makes up for them
-# once the command has ended.
-: >"$SCRATCH/events"
-cat >"$SCRATCH/conf/record.conf" <<EOC
-log $SCRATCH/events
-spawn /mem/kmsg sleep 2
-EOC
-start_daemon --root "$SCRATCH/root" -c "$SCRATCH/conf"
-kick /sys/class/mem/kmsg change
-wait_for 10 pgrep -f "^sleep 2\$" >/dev/null || fail "command not started"
-# The next kmsg event waits for the command, and everything behind it.
-kick /sys/class/mem/kmsg change
-"$BURST" -n 3000 /sys/class/mem/null/uevent >/dev/null
-wait_for 10 log_has "queue full" || fail "no queue-full warning"
-wait_for 20 log_has "coldplug done" || fail "no coldplug after the drops"
-for d in /sys/dev/char/* /sys/dev/block/*; do
-	p=$(cd -P "$d" && pwd); p=${p#/sys}
-	grep -q " add $p\$" "$SCRATCH/events" ||
-		fail "$p not announced after the drops"
-done
-[ "$(grep -c 'change /devices/virtual/mem/kmsg' "$SCRATCH/events")" = 2 ] ||
-	fail "the waiting event was not handled once"
-kill -0 "$DAEMON_PID" || fail "daemon died"
+# A queue full of events that wait for commands drops none: see
+# daemon_burst_waiting.sh.
