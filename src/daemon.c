@@ -591,6 +591,14 @@ loop(struct hp2d *d)
 				read_replay(d, now);
 		}
 		wake = d->stopping ? -1 : serve(d, now);
+		if (d->coldplug_settling && d->input_drained &&
+		    queue_len(d->q) == 0) {
+			d->coldplug_settling = 0;
+			log_info("coldplug done: %lu events handled",
+			    d->handled);
+			coldplug_settled(d, now);
+			ready(d);
+		}
 		/*
 		 * Only into an empty socket and an empty queue: the kernel
 		 * reports an overflow once until the buffer is emptied, so
@@ -605,14 +613,6 @@ loop(struct hp2d *d)
 			else
 				wake = min_timeout(wake,
 				    (int)(d->resync_not_before - now));
-		}
-		if (d->coldplug_settling && d->input_drained &&
-		    queue_len(d->q) == 0) {
-			d->coldplug_settling = 0;
-			log_info("coldplug done: %lu events handled",
-			    d->handled);
-			coldplug_settled(d, now);
-			ready(d);
 		}
 		if (d->stopping) {
 			if (spawn_running() == 0)

@@ -32,5 +32,39 @@ kill -0 "$DAEMON_PID" || fail "daemon died"
 	fail "resynchronized $(grep -c 'resynchronizing with a coldplug' \
 	    "$SCRATCH/daemon.err") times"
 stop_daemon
+
+# A coldplug that overflows itself does not start the next at once: the
+# next waits a back-off, and then the daemon settles with two coldplugs.
+# Each kmsg event stalls the loop, the coldplug's own one too, and a
+# burst arrives during each stall.
+: >"$SCRATCH/daemon.err"
+: >"$SCRATCH/events"
+cat >"$SCRATCH/conf/record.conf" <<EOC
+log $SCRATCH/events
+sync /mem/kmsg sleep 2.$$
+EOC
+start_daemon --root "$SCRATCH/root" -c "$SCRATCH/conf"
+kick /sys/class/mem/kmsg change
+wait_for 10 pgrep -f "^sleep 2.$$\$" >/dev/null || fail "stall not started"
+"$BURST" -n "${RESYNC_EVENTS:-150000}" /sys/class/mem/null/uevent >/dev/null
+wait_for 30 log_has "resynchronizing with a coldplug" ||
+	fail "no resynchronization after the first burst"
+# The first stall ends, then the coldplug's kmsg event stalls again.
+wait_for 10 sh -c "! pgrep -f '^sleep 2.$$\$' >/dev/null" ||
+	fail "the first stall did not end"
+wait_for 20 pgrep -f "^sleep 2.$$\$" >/dev/null ||
+	fail "the coldplug's kmsg event did not stall the loop"
+"$BURST" -n "${RESYNC_EVENTS:-150000}" /sys/class/mem/null/uevent >/dev/null
+wait_for 30 log_has "events were lost during the coldplug: the next one waits 1000 ms" ||
+	fail "no back-off after a coldplug that lost events: $(grep -v \
+	    'again or too late' "$SCRATCH/daemon.err" | grep -i 'coldplug\|resync' | tail -5)"
+wait_for 30 sh -c "[ \$(grep -c 'coldplug done' '$SCRATCH/daemon.err') -ge 2 ]" ||
+	fail "the second coldplug did not run"
+sleep 3
+n=$(grep -c 'coldplug done' "$SCRATCH/daemon.err")
+[ "$n" = 2 ] || fail "$n coldplugs for two overflows"
+kill -0 "$DAEMON_PID" || fail "daemon died"
+stop_daemon
+echo "ok: a coldplug that overflowed: the next waited 1 s, 2 coldplugs in all"
 # A queue full of events that wait for commands drops none: see
 # daemon_burst_waiting.sh.
