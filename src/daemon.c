@@ -28,6 +28,11 @@
 #define COLDPLUG_PROGRAM	"hotplug2-coldplug"
 #define REPLAY_BUF		(4 * UEVENT_MSG_MAX)
 #define POLL_CHILDREN_MAX	64
+/* hotplug2-dnode's SEQNUM counter on Linux 2.4; see hotplug2-dnode(8). */
+#ifndef DNODE_SEQNUM_FILE
+#define DNODE_SEQNUM_FILE	"/dev/.hotplug2/seqnum"
+#endif
+#define DNODE_SEQNUM_ENV	"HOTPLUG2_SEQNUM_FILE"
 
 struct hp2d {
 	struct script_options	 sopts;
@@ -47,6 +52,7 @@ struct hp2d {
 	/* Input state. */
 	int			 input_drained;	/* the last read found nothing */
 	int			 input_eof;	/* replay ended */
+	int			 replay_ready;	/* poll found the replay readable */
 	char			*rbuf;
 	size_t			 rlen;
 	size_t			 rbase;		/* file offset of rbuf[0] */
@@ -57,12 +63,14 @@ struct hp2d {
 	pid_t			 coldplug_pid;
 	int			 coldplug_wanted;	/* run when possible */
 	int			 coldplug_settling;	/* ran, events pending */
-	int			 blocked;	/* the head waits for a child */
+	int			 coldplug_lossy;	/* events lost meanwhile */
 	uint64_t		 covered;	/* SEQNUMs a coldplug made up for */
 	uint64_t		 gap_resync_ms;	/* when a gap last resynchronized */
 	int			 gap_pending;	/* a gap waits for the interval */
+	uint64_t		 resync_not_before;	/* back-off, ms */
+	unsigned int		 resync_backoff_ms;
 
-	unsigned long		 handled, dropped, resyncs;
+	unsigned long		 handled, lost, refused, resyncs;
 	int			 coldplug_failed;	/* could not run, or failed */
 };
 
@@ -128,6 +136,40 @@ read_kernel_seqnum(void)
 	return strtoull(buf, NULL, 10);
 }
 
+/*
+ * The last SEQNUM hotplug2-dnode gave out on a 2.4 system, from its
+ * counter file (the daemon's environment may name another, as dnode's
+ * does), or 0.
+ */
+static uint64_t
+read_dnode_seqnum(void)
+{
+	const char	*path = getenv(DNODE_SEQNUM_ENV);
+	char		 buf[32];
+	ssize_t		 n;
+	int		 fd;
+
+	if (path == NULL || *path == '\0')
+		path = DNODE_SEQNUM_FILE;
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return strtoull(buf, NULL, 10);
+}
+
+/* The queue's ceiling (queue_ceiling_fn): the counter that numbers events. */
+static uint64_t
+seqnum_ceiling(void *arg)
+{
+	const struct hp2d	*d = arg;
+
+	return d->seqnum_file ? read_kernel_seqnum() : read_dnode_seqnum();
+}
+
 /* hotplug2-coldplug beside our own binary (a build tree), else in PATH. */
 static void
 find_coldplug(char *out, size_t outlen)
@@ -165,6 +207,7 @@ coldplug_start(struct hp2d *d)
 	}
 	argv[i] = NULL;
 	d->coldplug_wanted = 0;
+	d->coldplug_lossy = 0;
 	/* Whatever was lost before this point, the coldplug announces again. */
 	d->covered = read_kernel_seqnum();
 	d->coldplug_pid = spawn_helper(argv);
@@ -179,17 +222,43 @@ coldplug_start(struct hp2d *d)
 	}
 }
 
-/* Events were lost: make the kernel announce every device again. */
+/*
+ * Events were lost: make the kernel announce every device again.  One
+ * coldplug at a time; requests made meanwhile coalesce into one more,
+ * which starts once the socket and the queue are empty.  When events
+ * were lost while a coldplug's own events came in, the next one waits a
+ * back-off (see daemon.h), so that a storm that outruns the daemon is
+ * not fed with coldplugs.
+ */
 static void
 resync(struct hp2d *d, const char *why)
 {
 	if (d->nlfd == -1 || d->stopping)
 		return;
+	if (d->coldplug_pid != 0 || d->coldplug_settling)
+		d->coldplug_lossy = 1;
 	if (d->coldplug_wanted)
 		return;
 	log_warnx("%s: resynchronizing with a coldplug", why);
 	d->coldplug_wanted = 1;
 	d->resyncs++;
+}
+
+/* A coldplug's events are all in: set the back-off for the next one. */
+static void
+coldplug_settled(struct hp2d *d, uint64_t now)
+{
+	if (d->coldplug_lossy) {
+		d->resync_backoff_ms = d->resync_backoff_ms == 0 ?
+		    DAEMON_RESYNC_BACKOFF_MIN_MS : d->resync_backoff_ms * 2;
+		if (d->resync_backoff_ms > DAEMON_RESYNC_BACKOFF_MAX_MS)
+			d->resync_backoff_ms = DAEMON_RESYNC_BACKOFF_MAX_MS;
+		d->resync_not_before = now + d->resync_backoff_ms;
+		log_warnx("events were lost during the coldplug: the next one "
+		    "waits %u ms", d->resync_backoff_ms);
+	} else
+		d->resync_backoff_ms = 0;
+	d->coldplug_lossy = 0;
 }
 
 /* spawn_reap's hook: the coldplug helper ended. */
@@ -272,55 +341,54 @@ stop(struct hp2d *d)
 	spawn_drop_pending();
 }
 
-/* Hand an event that arrived when the queue was full; see read_netlink. */
+/* Log what queue_push said about an event other than "queued". */
 static void
-overflow(struct hp2d *d, struct uevent *ev)
+pushed(struct hp2d *d, const char *src, enum queue_verdict v,
+    uint64_t seq, uint64_t before)
 {
-	/* A copy of an event handled already (dnode's) is no loss. */
-	if (ev->seqnum != 0 && ev->seqnum <= queue_last(d->q))
-		return;
-	if (queue_is_firmware(ev)) {
-		queue_handled_early(d->q, ev->seqnum);
-		script_handle(d->script, ev);
-		d->handled++;
-		return;
+	switch (v) {
+	case QUEUE_STALE:
+		log_debug("%sSEQNUM %llu again or too late: dropped", src,
+		    (unsigned long long)seq);
+		break;
+	case QUEUE_OUTSIDE:
+		log_warnx("%sSEQNUM %llu is past the counter's %llu: handled "
+		    "out of sequence", src, (unsigned long long)seq,
+		    (unsigned long long)seqnum_ceiling(d));
+		break;
+	case QUEUE_REBASED:
+		log_warnx("%sSEQNUM went from %llu to %llu: a new sequence "
+		    "starts there", src, (unsigned long long)before,
+		    (unsigned long long)seq);
+		break;
+	case QUEUE_QUEUED:
+		break;
 	}
-	if (d->dropped++ == 0 || d->dropped % 1000 == 0)
-		log_warnx("queue full (%d events) behind a waiting command: "
-		    "%lu event(s) dropped", QUEUE_CAP_DEFAULT, d->dropped);
-	resync(d, "events dropped");
 }
 
 /*
- * Read up to a batch from netlink.  While the queue has room, events go
- * into it.  When it is full because scripts are slower than the kernel,
- * reading pauses and the kernel's receive buffer holds the backlog.
- * When it is full because the head waits for a command, reading goes
- * on regardless: a firmware request may be what that command waits for,
- * so it is handed to the scripts at once, and anything else is dropped
- * and recovered by a coldplug afterwards.
+ * Read up to a batch from netlink into free slots.  Events that wait
+ * for commands are overtaken by the others, so the queue fills only when
+ * every slot holds an event that waits, or the scripts are slower than
+ * the kernel: then reading pauses, and the kernel's receive buffer holds
+ * the backlog until a slot is free again.
  */
 static void
-read_netlink(struct hp2d *d, uint64_t now, int may_overflow)
+read_netlink(struct hp2d *d, uint64_t now)
 {
-	static struct uevent	 spare;
 	struct uevent		*ev;
+	enum queue_verdict	 v;
+	uint64_t		 before;
 	int			 i, r;
 
 	for (i = 0; i < DAEMON_READ_BATCH; i++) {
-		ev = queue_slot(d->q);
-		if (ev == NULL) {
-			if (!d->blocked || !may_overflow)
-				return;
-			ev = &spare;
-		}
+		if ((ev = queue_slot(d->q)) == NULL)
+			return;
 		r = netlink_recv(d->nlfd, ev, &d->nst);
 		if (r == 1) {
-			if (ev == &spare)
-				overflow(d, ev);
-			else if (!queue_push(d->q, now))
-				log_debug("SEQNUM %llu again or too late: "
-				    "dropped", (unsigned long long)ev->seqnum);
+			before = queue_last(d->q);
+			if ((v = queue_push(d->q, now)) != QUEUE_QUEUED)
+				pushed(d, "", v, ev->seqnum, before);
 		} else if (r == -1) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK) {
 				d->input_drained = 1;
@@ -349,23 +417,30 @@ sync_read(void *arg)
 
 	if (d->nlfd == -1 || d->stopping)
 		return 0;
-	read_netlink(d, spawn_now_ms(), 0);
+	read_netlink(d, spawn_now_ms());
 	return !queue_full(d->q);
 }
 
-/* Read wire-format events from the replay input; stops when the queue is full. */
+/*
+ * Read wire-format events from the replay input; stops when the queue is
+ * full.  read() is called only after poll found the input readable, and
+ * once each time, so a pipe that stays silent never holds the loop.
+ */
 static void
 read_replay(struct hp2d *d, uint64_t now)
 {
-	struct uevent	*ev;
-	const char	*why;
-	size_t		 n, off = 0;
-	ssize_t		 r;
-	int		 i;
+	struct uevent		*ev;
+	enum queue_verdict	 v;
+	const char		*why;
+	uint64_t		 before;
+	size_t			 n, off = 0;
+	ssize_t			 r;
+	int			 i;
 
 	for (i = 0; i < DAEMON_READ_BATCH; i++) {
 		if ((ev = queue_slot(d->q)) == NULL)
 			break;
+		off += uevent_skip_separators(d->rbuf + off, d->rlen - off);
 		n = uevent_next(d->rbuf + off, d->rlen - off, d->input_eof);
 		if (n == 0) {
 			if (d->input_eof) {
@@ -379,15 +454,24 @@ read_replay(struct hp2d *d, uint64_t now)
 			off = 0;
 			if (d->rlen == REPLAY_BUF) {
 				log_warnx("replay: an event longer than %d "
-				    "bytes: giving up", REPLAY_BUF);
+				    "bytes at byte %zu: giving up", REPLAY_BUF,
+				    d->rbase);
+				d->refused++;
 				d->input_eof = 1;
 				d->rlen = 0;
 				continue;
 			}
+			if (!d->replay_ready) {
+				d->input_drained = 1;
+				return;
+			}
+			d->replay_ready = 0;
 			r = read(d->replay_fd, d->rbuf + d->rlen,
 			    REPLAY_BUF - d->rlen);
-			if (r == -1 && (errno == EAGAIN || errno == EINTR))
+			if (r == -1 && (errno == EAGAIN || errno == EINTR)) {
+				d->input_drained = 1;
 				return;
+			}
 			if (r <= 0) {
 				if (r == -1)
 					log_warn("replay: read");
@@ -396,24 +480,35 @@ read_replay(struct hp2d *d, uint64_t now)
 				d->rlen += (size_t)r;
 			continue;
 		}
-		/* Recordings may separate events with a newline. */
-		while (n > 0 && (d->rbuf[off] == '\n' || d->rbuf[off] == '\0')) {
-			off++;
-			n--;
-		}
-		if (n > 0 && uevent_parse(ev, d->rbuf + off, n, &why) == 0) {
-			if (!queue_push(d->q, now))
-				log_debug("replay: SEQNUM %llu again or too "
-				    "late: dropped",
-				    (unsigned long long)ev->seqnum);
-		} else if (n > 0)
+		if (uevent_parse(ev, d->rbuf + off, n, &why) == 0) {
+			before = queue_last(d->q);
+			if ((v = queue_push(d->q, now)) != QUEUE_QUEUED)
+				pushed(d, "replay: ", v, ev->seqnum, before);
+		} else {
 			log_warnx("replay: skipping a bad event at byte %zu: %s",
 			    d->rbase + off, why);
+			d->refused++;
+		}
 		off += n;
 	}
 	memmove(d->rbuf, d->rbuf + off, d->rlen - off);
 	d->rlen -= off;
 	d->rbase += off;
+}
+
+/*
+ * queue_next's busy: an event waits while commands of earlier events run
+ * or wait on its device, a parent or a child; and every event waits
+ * while the FIFO of commands is half full, so that handlers which start
+ * commands find room for them (the queue holds the events meanwhile).
+ */
+static int
+event_waits(const char *devpath, void *arg)
+{
+	(void)arg;
+	if (spawn_pending() >= DAEMON_PENDING_MAX)
+		return 1;
+	return spawn_busy(devpath, NULL);
 }
 
 static int
@@ -435,20 +530,17 @@ serve(struct hp2d *d, uint64_t now)
 	int		 i, wake = -1;
 
 	for (i = 0; i < DAEMON_READ_BATCH; i++) {
-		ev = queue_next(d->q, now, spawn_busy, NULL, &wake);
+		ev = queue_next(d->q, now, event_waits, NULL, &wake);
 		if (ev == NULL)
 			break;
 		script_handle(d->script, ev);
 		queue_done(d->q);
 		d->handled++;
 	}
-	d->blocked = queue_len(d->q) > 0 && i < DAEMON_READ_BATCH &&
-	    wake == -1;
 	if (i == DAEMON_READ_BATCH)
 		wake = 0;
-	if (queue_take_gap(d->q, &first, &last) && d->nlfd != -1 &&
-	    d->seqnum_file) {
-		if (last <= d->covered)
+	if (queue_take_gap(d->q, &first, &last)) {
+		if (d->nlfd != -1 && d->seqnum_file && last <= d->covered)
 			log_info("events %llu to %llu were lost; the coldplug "
 			    "since made up for them", (unsigned long long)first,
 			    (unsigned long long)last);
@@ -456,7 +548,9 @@ serve(struct hp2d *d, uint64_t now)
 			log_warnx("events %llu to %llu never arrived",
 			    (unsigned long long)first,
 			    (unsigned long long)last);
-			d->gap_pending = 1;
+			d->lost += last - first + 1;
+			if (d->nlfd != -1 && d->seqnum_file)
+				d->gap_pending = 1;
 		}
 	}
 	if (d->gap_pending) {
@@ -492,26 +586,33 @@ loop(struct hp2d *d)
 		now = spawn_now_ms();
 		if (!d->stopping) {
 			if (d->nlfd != -1)
-				read_netlink(d, now, 1);
+				read_netlink(d, now);
 			else if (d->replay_fd != -1 && !d->input_drained)
 				read_replay(d, now);
 		}
 		wake = d->stopping ? -1 : serve(d, now);
-		/*
-		 * Only into an empty socket and an empty queue: the kernel
-		 * reports an overflow once until the buffer is emptied, and
-		 * a queue full behind a waiting command drops events, so
-		 * earlier the coldplug's own events could be lost.
-		 */
-		if (d->coldplug_wanted && d->coldplug_pid == 0 &&
-		    !d->stopping && d->input_drained && queue_len(d->q) == 0)
-			coldplug_start(d);
 		if (d->coldplug_settling && d->input_drained &&
 		    queue_len(d->q) == 0) {
 			d->coldplug_settling = 0;
 			log_info("coldplug done: %lu events handled",
 			    d->handled);
+			coldplug_settled(d, now);
 			ready(d);
+		}
+		/*
+		 * Only into an empty socket and an empty queue: the kernel
+		 * reports an overflow once until the buffer is emptied, so
+		 * earlier the coldplug's own events could be lost.  And
+		 * not before the back-off after a lossy coldplug.
+		 */
+		if (d->coldplug_wanted && d->coldplug_pid == 0 &&
+		    !d->coldplug_settling && !d->stopping &&
+		    d->input_drained && queue_len(d->q) == 0) {
+			if (now >= d->resync_not_before)
+				coldplug_start(d);
+			else
+				wake = min_timeout(wake,
+				    (int)(d->resync_not_before - now));
 		}
 		if (d->stopping) {
 			if (spawn_running() == 0)
@@ -528,8 +629,7 @@ loop(struct hp2d *d)
 		in = d->nlfd != -1 ? d->nlfd :
 		    (!d->input_eof ? d->replay_fd : -1);
 		/* A full queue leaves the input unread (see read_netlink). */
-		pfd[1].fd = (queue_full(d->q) && !d->blocked) || d->stopping ?
-		    -1 : in;
+		pfd[1].fd = queue_full(d->q) || d->stopping ? -1 : in;
 		pfd[1].events = POLLIN;
 		nch = spawn_pollfds(pfd + 2, POLL_CHILDREN_MAX);
 		timeout = min_timeout(wake, spawn_next_timeout(now));
@@ -546,14 +646,19 @@ loop(struct hp2d *d)
 		if (poll(pfd, 2 + nch, timeout) == -1 && errno != EINTR)
 			fatal("poll");
 		if (pfd[1].fd != -1 && (pfd[1].revents & (POLLIN | POLLHUP |
-		    POLLERR)))
+		    POLLERR))) {
 			d->input_drained = 0;
+			d->replay_ready = 1;
+		}
 		if (nch > 0)
 			spawn_output(pfd + 2, nch);
 		if (pfd[0].revents & POLLIN) {
 			sigs = sig_take();
-			if (sigs & SIG_CHILD)
+			if (sigs & SIG_CHILD) {
 				spawn_reap(helper_exit, d);
+				/* Events may wait for what ended. */
+				queue_wake(d->q);
+			}
 			if (sigs & SIG_RELOAD)
 				reload(d);
 			if (sigs & SIG_PERSIST) {
@@ -570,6 +675,12 @@ loop(struct hp2d *d)
 	/* --once promises every device handled: say when it could not be. */
 	if (!d->persistent && d->coldplug_failed && !d->stopping)
 		return EXIT_FAIL;
+	/* So does a replay for every event of its input. */
+	if (d->replay_fd != -1 && d->refused > 0) {
+		log_warnx("replay: %lu event%s refused", d->refused,
+		    d->refused == 1 ? "" : "s");
+		return EXIT_FAIL;
+	}
 	return EXIT_OK;
 }
 
@@ -709,7 +820,7 @@ daemon_main(int argc, char *argv[])
 	spawn_init((unsigned int)max_children,
 	    (unsigned int)timeout_s * 1000);
 
-	d.q = queue_new(QUEUE_CAP_DEFAULT, QUEUE_WINDOW_MS);
+	d.q = queue_new(QUEUE_EVENTS_MAX, QUEUE_WINDOW_MS);
 	if (d.q == NULL)
 		fatal("unable to allocate the event queue");
 	d.script = script_load(&d.sopts, &nerrors);
@@ -731,6 +842,13 @@ daemon_main(int argc, char *argv[])
 			log_warn("unable to open %s", replay);
 			return EXIT_FAIL;
 		}
+		/*
+		 * Our own descriptor may be non-blocking; standard input is
+		 * shared with whoever started us, so it is left as it is
+		 * and read only when poll finds it readable.
+		 */
+		if (d.replay_fd != 0)
+			(void)fcntl(d.replay_fd, F_SETFL, O_NONBLOCK);
 		if ((d.rbuf = malloc(REPLAY_BUF)) == NULL)
 			fatal("malloc");
 	} else {
@@ -741,6 +859,9 @@ daemon_main(int argc, char *argv[])
 		 */
 		queue_set_last(d.q, read_kernel_seqnum());
 		d.seqnum_file = queue_last(d.q) != 0;
+		if (!d.seqnum_file)
+			queue_set_last(d.q, read_dnode_seqnum());
+		queue_set_ceiling(d.q, seqnum_ceiling, &d);
 		d.nlfd = netlink_open(NETLINK_UEVENT_GROUP,
 		    NETLINK_RCVBUF_WANT, NULL);
 		if (d.nlfd == -1)
@@ -765,12 +886,14 @@ daemon_main(int argc, char *argv[])
 	rc = loop(&d);
 	if (replay == NULL)
 		netlink_stats_log(&d.nst);
-	log_info("%lu events handled, %lu dropped, %lu resynchronizations",
-	    d.handled, d.dropped, d.resyncs);
+	log_info("%lu events handled, %lu lost, %lu resynchronizations",
+	    d.handled, d.lost, d.resyncs);
 	log_debug("queue: %lu reordered, %lu stale dropped, %lu gaps, %lu "
-	    "firmware requests ahead of their turn", queue_stats(d.q)->reordered,
-	    queue_stats(d.q)->stale, queue_stats(d.q)->gaps,
-	    queue_stats(d.q)->firmware_bypass);
+	    "overtaken, %lu out of sequence, %lu new sequences, at most %u "
+	    "held", queue_stats(d.q)->reordered, queue_stats(d.q)->stale,
+	    queue_stats(d.q)->gaps, queue_stats(d.q)->overtaken,
+	    queue_stats(d.q)->outside, queue_stats(d.q)->rebased,
+	    queue_stats(d.q)->peak);
 	script_free(d.script);
 	queue_free(d.q);
 	free(d.rbuf);

@@ -12,6 +12,21 @@
  */
 #define DAEMON_GAP_RESYNC_MS	30000
 
+/*
+ * After a coldplug during which events were lost again, the next one
+ * waits this long, doubled after each such coldplug up to the maximum,
+ * and back to none after a coldplug that lost nothing.
+ */
+#define DAEMON_RESYNC_BACKOFF_MIN_MS	1000
+#define DAEMON_RESYNC_BACKOFF_MAX_MS	64000
+
+/*
+ * No event is handed out while this many commands wait for a free
+ * child (half of spawn.c's FIFO): the handlers of the events that go
+ * find room for the commands they start.
+ */
+#define DAEMON_PENDING_MAX	(SPAWN_FIFO_MAX / 2)
+
 /* Events read from the input before the queue is served again. */
 #define DAEMON_READ_BATCH	64
 

@@ -1046,12 +1046,14 @@ l_events(lua_State *L)
 
 	ev = lua_newuserdata(L, sizeof(*ev));
 	lua_newtable(L);
+	off = uevent_skip_separators(rec, len);
 	while (off < len && (n = uevent_next(rec + off, len - off, 1)) > 0) {
 		if (uevent_parse(ev, rec + off, n, &reason) == -1)
 			return luaL_error(L, "message %d: %s", i + 1, reason);
 		lcore_push_event(L, ev);
 		lua_rawseti(L, -2, ++i);
 		off += n;
+		off += uevent_skip_separators(rec + off, len - off);
 	}
 	if (off < len)
 		return luaL_error(L, "message %d: incomplete", i + 1);

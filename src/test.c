@@ -309,8 +309,10 @@ test_main(int argc, char *argv[])
 	if (rec == NULL)
 		failed = test_one(s, ev);
 	else
-		for (off = 0; off < len &&
-		    (n = uevent_next(rec + off, len - off, 1)) > 0; off += n) {
+		for (off = uevent_skip_separators(rec, len); off < len &&
+		    (n = uevent_next(rec + off, len - off, 1)) > 0;
+		    off += n, off += uevent_skip_separators(rec + off,
+		    len - off)) {
 			nev++;
 			if (uevent_parse(ev, rec + off, n, &reason) == -1) {
 				log_warnx("%s: message %d: %s", event_file, nev,

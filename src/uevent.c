@@ -380,6 +380,13 @@ uevent_is_header(const char *s, size_t n)
 	return i > 0 && i < n && s[i] == '@';
 }
 
+/* Recordings may separate messages with a newline or a NUL. */
+static int
+is_separator(char c)
+{
+	return c == '\n' || c == '\0';
+}
+
 size_t
 uevent_next(const char *buf, size_t len, int at_eof)
 {
@@ -391,6 +398,9 @@ uevent_next(const char *buf, size_t len, int at_eof)
 		return 0;
 	off = (size_t)(nul - buf) + 1;
 	while (off < len) {
+		/* Neither a variable nor a header starts so: a separator. */
+		if (is_separator(buf[off]))
+			return off;
 		nul = memchr(buf + off, '\0', len - off);
 		slen = nul == NULL ? len - off : (size_t)(nul - (buf + off));
 		if (uevent_is_header(buf + off, slen))
@@ -400,4 +410,14 @@ uevent_next(const char *buf, size_t len, int at_eof)
 		off += slen + 1;
 	}
 	return at_eof ? off : 0;
+}
+
+size_t
+uevent_skip_separators(const char *buf, size_t len)
+{
+	size_t	 n = 0;
+
+	while (n < len && is_separator(buf[n]))
+		n++;
+	return n;
 }

@@ -65,13 +65,16 @@ size_t		 uevent_serialize(const struct uevent *ev, char *out,
 		    size_t outlen);
 
 /*
- * Recordings hold wire messages back to back.  uevent_next returns the
- * length of the first complete message in buf, or 0 when more input is
- * needed (at_eof: the input ends at len, so the last message is complete).
- * The returned length may cover an unterminated tail at EOF, which
- * uevent_parse then refuses.
+ * Recordings hold wire messages back to back, or separated by newlines
+ * or NULs.  uevent_next returns the length of the first complete message
+ * in buf, without the separators after it, or 0 when more input is
+ * needed (at_eof: the input ends at len, so the last message is
+ * complete).  The returned length may cover an unterminated tail at EOF,
+ * which uevent_parse then refuses.  uevent_skip_separators says how many
+ * separator bytes start buf: skip them before each uevent_next.
  */
 size_t		 uevent_next(const char *buf, size_t len, int at_eof);
+size_t		 uevent_skip_separators(const char *buf, size_t len);
 int		 uevent_is_header(const char *s, size_t n);
 
 #endif

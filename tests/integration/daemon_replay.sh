@@ -18,8 +18,14 @@ ev() {	# ACTION DEVPATH SEQNUM: one event in wire format
 	printf 'add@no-slash\0ACTION=add\0'
 	ev remove /devices/virtual/mem/null 14
 } >"$SCRATCH/rec"
-"$TESTD" -f -c "$SCRATCH/conf" --replay "$SCRATCH/rec" \
-    2>"$SCRATCH/err" || fail "replay exited $?"
+# A refused event is skipped, the others handled, and the exit status says
+# that not every event was.
+rc=0
+timeout 20 "$TESTD" -f -c "$SCRATCH/conf" --replay "$SCRATCH/rec" \
+    2>"$SCRATCH/err" || rc=$?
+[ $rc = 1 ] || fail "a replay with a refused event exited $rc, want 1"
+grep -q "replay: 1 event refused" "$SCRATCH/err" ||
+	fail "the refusal is not counted: $(cat "$SCRATCH/err")"
 printf '%s\n' "10 add /devices/virtual/mem/null" \
     "11 add /devices/virtual/mem/zero" \
     "12 change /devices/virtual/mem/null" \
@@ -37,9 +43,87 @@ grep -q "skipping a bad event at byte $off:" "$SCRATCH/err" ||
 
 # From stdin.
 : >"$SCRATCH/events"
-"$TESTD" -f -c "$SCRATCH/conf" --replay - <"$SCRATCH/rec" 2>/dev/null ||
-	fail "replay from stdin exited $?"
+rc=0
+timeout 20 "$TESTD" -f -c "$SCRATCH/conf" --replay - <"$SCRATCH/rec" \
+    2>/dev/null || rc=$?
+[ $rc = 1 ] || fail "replay from stdin exited $rc, want 1"
 cmp -s "$SCRATCH/want" "$SCRATCH/events" || fail "replay from stdin"
+
+# A newline or a NUL between events is allowed (hotplug2(8)), before the
+# first, between any two and after the last; none is an error.
+for sep in nl nul nlnl nulnl; do
+	case $sep in
+	nl) s='\n' ;; nul) s='\0' ;; nlnl) s='\n\n' ;; nulnl) s='\0\n' ;;
+	esac
+	{
+		printf "$s"
+		ev add /devices/virtual/mem/null 10; printf "$s"
+		ev add /devices/virtual/mem/zero 11; printf "$s"
+		ev change /devices/virtual/mem/zero 13; printf "$s"
+		ev change /devices/virtual/mem/null 12; printf "$s"
+		ev remove /devices/virtual/mem/null 14; printf "$s"
+	} >"$SCRATCH/rec.$sep"
+	: >"$SCRATCH/events"
+	rc=0
+	timeout 20 "$TESTD" -f -c "$SCRATCH/conf" --replay "$SCRATCH/rec.$sep" \
+	    2>"$SCRATCH/err.$sep" || rc=$?
+	[ $rc = 0 ] || fail "separator $sep: exit $rc: $(cat "$SCRATCH/err.$sep")"
+	cmp -s "$SCRATCH/want" "$SCRATCH/events" ||
+		fail "separator $sep: $(cat "$SCRATCH/events")"
+done
+echo "ok: newlines and NULs between recorded events"
+
+# A pipe or FIFO that stays open and silent holds neither SIGTERM nor a
+# child's timeout: the input is read only when poll finds it readable.
+# (A newline ends the event: without it, only the next event or the end
+# of the input would say that the event is complete.)
+cat >"$SCRATCH/conf/record.conf" <<EOC
+log $SCRATCH/events
+spawn /mem/null sleep 30.$$
+EOC
+mkfifo "$SCRATCH/fifo"
+WRITER=""
+stop_writer() {
+	[ -z "$WRITER" ] || kill "$WRITER" 2>/dev/null || true
+	WRITER=""
+}
+cleanup_hooks="$cleanup_hooks stop_writer"
+for how in stdin fifo; do
+	: >"$SCRATCH/events"
+	{ ev add /devices/virtual/mem/null 10; printf '\n'; exec sleep 100; } \
+	    >"$SCRATCH/fifo" &
+	WRITER=$!
+	if [ $how = stdin ]; then
+		"$TESTD" -f -v -v -c "$SCRATCH/conf" --child-timeout 1 \
+		    --replay - <"$SCRATCH/fifo" 2>"$SCRATCH/err.$how" &
+	else
+		"$TESTD" -f -v -v -c "$SCRATCH/conf" --child-timeout 1 \
+		    --replay "$SCRATCH/fifo" 2>"$SCRATCH/err.$how" &
+	fi
+	DAEMON_PID=$!
+	wait_for 5 grep -q "add /devices/virtual/mem/null" "$SCRATCH/events" ||
+		fail "$how: the event in the pipe was not handled"
+	wait_for 4 grep -q "sleep 30.$$\\[[0-9]*\\] killed after" \
+	    "$SCRATCH/err.$how" ||
+		fail "$how: no child timeout while the pipe is idle: $(cat \
+		    "$SCRATCH/err.$how")"
+	t0=$(date +%s%N)
+	kill -TERM "$DAEMON_PID"
+	wait_for 5 sh -c "! kill -0 $DAEMON_PID 2>/dev/null"
+	t1=$(date +%s%N)
+	kill -0 "$DAEMON_PID" 2>/dev/null &&
+		fail "$how: SIGTERM did not stop a daemon reading an idle pipe"
+	rc=0
+	wait "$DAEMON_PID" || rc=$?
+	DAEMON_PID=""
+	stop_writer
+	[ $rc = 0 ] || fail "$how: exit status $rc after SIGTERM"
+	ms=$(( (t1 - t0) / 1000000 ))
+	[ $ms -lt 1000 ] || fail "$how: SIGTERM took $ms ms"
+	echo "ok: an idle $how: the child timed out, SIGTERM ended the daemon" \
+	    "in $ms ms"
+done
+echo "log $SCRATCH/events" >"$SCRATCH/conf/record.conf"
 
 # Usage errors exit 100.
 rc=0; "$TESTD" -f --max-children 0 2>/dev/null || rc=$?

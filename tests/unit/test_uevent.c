@@ -302,6 +302,65 @@ test_next(void **state)
 }
 
 /*
+ * A newline or NUL between recorded messages (hotplug2(8)) belongs to
+ * neither: each message parses, whatever separates it from the next.
+ */
+static void
+test_next_separators(void **state)
+{
+	static const struct {
+		const char	*rec;
+		size_t		 len;
+		int		 messages;
+	} cases[] = {
+#define REC(s)	s, sizeof(s) - 1
+		{ REC("add@/a\0ACTION=add\0DEVPATH=/a\0"
+		    "\nremove@/b\0ACTION=remove\0DEVPATH=/b\0\n"), 2 },
+		{ REC("add@/a\0ACTION=add\0DEVPATH=/a\0"
+		    "\0remove@/b\0ACTION=remove\0DEVPATH=/b\0\0"), 2 },
+		{ REC("\n\nadd@/a\0ACTION=add\0DEVPATH=/a\0\0\n\0"
+		    "remove@/b\0ACTION=remove\0DEVPATH=/b\0"), 2 },
+		{ REC("add@/a\0ACTION=add\0DEVPATH=/a\0\n"), 1 },
+		{ REC("\n"), 0 },
+		{ REC("add@/a\0ACTION=add\0DEVPATH=/a\0"
+		    "remove@/b\0ACTION=remove\0DEVPATH=/b\0"), 2 },
+#undef REC
+	};
+	struct uevent	*ev = malloc(sizeof(*ev));
+	const char	*why;
+	size_t		 i, off, n, last;
+	int		 count;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char	*rec = cases[i].rec;
+		size_t		 len = cases[i].len;
+
+		count = 0;
+		last = 0;
+		off = uevent_skip_separators(rec, len);
+		while (off < len && (n = uevent_next(rec + off, len - off,
+		    1)) > 0) {
+			if (uevent_parse(ev, rec + off, n, &why) == -1)
+				fail_msg("case %zu, message %d: %s", i,
+				    count + 1, why);
+			count++;
+			last = off;
+			off += n;
+			off += uevent_skip_separators(rec + off, len - off);
+		}
+		if (off != len || count != cases[i].messages)
+			fail_msg("case %zu: %d messages, %zu of %zu bytes", i,
+			    count, off, len);
+		/* Before the end of input, a separator ends a message. */
+		if (count > 0 && rec[len - 1] == '\n' && rec[len - 2] == '\0')
+			assert_int_equal(uevent_next(rec + last, len - last, 0),
+			    len - last - 1);
+	}
+	free(ev);
+}
+
+/*
  * Malformed input of every shape must be refused or accepted without
  * reading out of bounds: the sanitizer build runs this.  A fixed seed
  * keeps it repeatable.
@@ -347,6 +406,7 @@ main(void)
 		cmocka_unit_test(test_build_roundtrip),
 		cmocka_unit_test(test_build_full),
 		cmocka_unit_test(test_next),
+		cmocka_unit_test(test_next_separators),
 		cmocka_unit_test(test_parse_mutations),
 	};
 
