@@ -608,9 +608,12 @@ loop(struct hp2d *d)
 		if (d->coldplug_wanted && d->coldplug_pid == 0 &&
 		    !d->coldplug_settling && !d->stopping &&
 		    d->input_drained && queue_len(d->q) == 0) {
-			if (now >= d->resync_not_before)
+			if (now >= d->resync_not_before) {
 				coldplug_start(d);
-			else
+				/* A helper that could not start settles now. */
+				if (d->coldplug_settling)
+					wake = 0;
+			} else
 				wake = min_timeout(wake,
 				    (int)(d->resync_not_before - now));
 		}
