@@ -139,13 +139,17 @@ function M.parse(text, path)
 end
 
 -- %1..%9 (and %0, the whole match) from the groups; a group that took no
--- part, or a '%' not before a digit, stays as written, as in mdev.
+-- part, or a '%' not before a digit, stays as written, as in mdev.  mdev
+-- also leaves the '%' of an empty group that ends the path (busybox
+-- 1.35 writes the '%' before it copies the group): kept, so the names
+-- agree.
 local function substitute(s, whole, groups)
-	return (s:gsub("%%(%d)", function(d)
+	local n = #s
+	return (s:gsub("()%%(%d)", function(at, d)
 		local i = tonumber(d)
-		if i == 0 then return whole end
-		local g = groups[i]
+		local g = i == 0 and whole or groups[i]
 		if g == false or g == nil then return nil end
+		if g == "" and at + 1 == n then return "%" end
 		return g
 	end))
 end

@@ -75,10 +75,18 @@ describe("mdev_conf", function()
 		assert.are.equal("full", acts[2].env.MDEV)
 		assert.are.equal(tonumber("604", 8), acts[3].mode)
 		assert.are.equal("tty", acts[3].group)
-		-- No line names kmem: it gets mdev's default, root:root 0660.
+		-- kmem is caught by $SUBSYSTEM=m(e)m, its group 1 in the path.
 		acts = hp:handle(EVENTS[6])
-		assert.are.same({ "mknod", path = "/dev/kmem", type = "c", major = 1, minor = 2,
-			mode = 432, owner = "0", group = "0", uid = 0, gid = 0 }, acts[1])
+		assert.are.same({ "mknod", path = "/dev/misc/e/kmem", type = "c", major = 1, minor = 2,
+			mode = 292, owner = "0", group = "0", uid = 0, gid = 0 }, acts[1])
+		-- @1,11-12: %1 is empty, and busybox leaves the '%' of an empty
+		-- group that ends the path.
+		acts = hp:handle(node("add", "mem", "kmsg", 1, 11))
+		assert.are.equal("/dev/misc/kmsg-%", acts[1].path)
+		assert.are.same({ "symlink", path = "/dev/kmsg", target = "misc/kmsg-%" }, acts[2])
+		-- A removal has no major,minor for mdev: @ lines never match it.
+		acts = hp:handle(node("remove", "mem", "kmsg", 1, 11))
+		assert.are.same({ "unlink", path = "/dev/misc/e/kmsg" }, acts[1])
 		-- Groups and moves.
 		acts = hp:handle(EVENTS[7])
 		assert.are.equal("/dev/vt/3", acts[1].path)
@@ -116,8 +124,9 @@ describe("mdev_conf", function()
 			{ line = 3, env = { { "SUBSYSTEM", "^blo" } }, regex = "sd[a-z]", owner = "0", group = "6", mode = "0640" },
 		}]])
 		local acts = hp:handle(node("add", "mem", "urandom", 1, 9))
-		-- %1 of an @major,minor rule is empty, and a path ending in / takes the name.
-		assert.are.equal("/dev/m/urandom", acts[1].path)
+		-- %1 of an @major,minor rule is empty; at the end of the path busybox
+		-- keeps its '%'.
+		assert.are.equal("/dev/m/%", acts[1].path)
 		acts = hp:handle(EVENTS[15])
 		assert.are.equal("modprobe $MODALIAS", acts[1].argv[3])
 		acts = hp:handle(node("add", "block", "sda", 8, 0))
