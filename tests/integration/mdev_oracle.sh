@@ -50,7 +50,7 @@ sed 's/ character special file / c /; s/ block special file / b /; s/ symbolic l
 # --- hotplug2 --coldplug --once ---
 echo "mdev_conf \"$S/mdev.conf\"" >"$S/conf/50-mdev.lua"
 mv "$S/cmds.log" "$S/bb.log" 2>/dev/null || : >"$S/bb.log"
-flock /tmp/hp2-kernel.lock timeout 60 "$HOTPLUG2" -f --root "$S/root" -c "$S/conf" \
+timeout 60 "$HOTPLUG2" -f --root "$S/root" -c "$S/conf" \
 	--coldplug --once 2>"$S/hp.err" || fail "hotplug2 --coldplug --once: $(tail -5 "$S/hp.err")"
 tree "$S/root/dev" >"$S/hp.tree"
 mv "$S/cmds.log" "$S/hp.log" 2>/dev/null || : >"$S/hp.log"
