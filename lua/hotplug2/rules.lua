@@ -328,16 +328,25 @@ function M.compile(rules, o)
 		if not st then error(("no such file /dev/%s"):format(path), 0) end
 		return st
 	end
+	-- hotplug2 looked owners and groups up by name only (getpwnam): a
+	-- name it does not know, or a number, changes nothing and fails.
+	local function known(kind, name)
+		local id = core[kind](name)
+		if id == nil then error(("unknown %s %q"):format(kind == "uid" and "user" or "group", name), 0) end
+		return id
+	end
 	run["chown"] = function(ev, argv)
 		local user, path = order(argv[1], argv[2])
 		path = dev_name(path)
-		A.chown(path, tonumber(user) or user, current(path).gid)
+		known("uid", user)
+		A.chown(path, user, current(path).gid)
 		return 0
 	end
 	run["chgrp"] = function(ev, argv)
 		local group, path = order(argv[1], argv[2])
 		path = dev_name(path)
-		A.chown(path, current(path).uid, tonumber(group) or group)
+		known("gid", group)
+		A.chown(path, current(path).uid, group)
 		return 0
 	end
 	run["chmod"] = function(ev, argv)
