@@ -73,14 +73,14 @@ local function words(t)
 	return table.concat(w, ", ")
 end
 
--- rules(path, text, read) -> the Lua handler file's text; read(file)
--- gives the text of $include'd files.
+-- rules(path, text, read) -> the Lua handler file's text; read is the
+-- $include reader of rules.parse.
 function M.rules(path, text, read)
 	local texts = { [path] = text }
-	local function reader(f)
-		local t, err = read(f)
-		if t then texts[f] = t end
-		return t, err
+	local function reader(f, from)
+		local t, name = read(f, from)
+		if t then texts[name or f] = t end
+		return t, name
 	end
 	local list = rules.parse(text, path, reader)
 	local src, cursor = {}, {}
@@ -101,6 +101,7 @@ function M.rules(path, text, read)
 		if upto > cursor[file] then cursor[file] = upto end
 	end
 	for _, r in ipairs(list) do
+		if r.from then flush(r.from, r.from_line) end
 		flush(r.file, r.last or r.line)
 		local conds = {}
 		for _, c in ipairs(r.when) do conds[#conds + 1] = "{ " .. words(c) .. " }" end
@@ -132,9 +133,7 @@ function M.main(kind, path)
 		path = path or "/etc/hotplug2.rules"
 		local text, err = core.read_config(path)
 		if not text then error(err, 0) end
-		return M.rules(path, text, function(f)
-			return core.read_config(mdev.resolve(f, path))
-		end)
+		return M.rules(path, text, rules.reader(core))
 	end
 	error(("unknown kind %q: convert mdev.conf or hotplug2.rules"):format(tostring(kind)), 0)
 end

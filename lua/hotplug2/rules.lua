@@ -116,8 +116,9 @@ local function lex(text, path)
 	return toks
 end
 
--- text -> list of rule tables.  read(path) returns the text of an
--- $include'd file (or nil and why); depth bounds include loops.
+-- text -> list of rule tables.  read(file, from) returns the text of a
+-- file $include'd from the file named from, and the name to report it
+-- under (or nil and why); depth bounds include loops.
 function M.parse(text, path, read, depth)
 	depth = depth or 0
 	if depth > 8 then error(path .. ": $include nested too deep", 0) end
@@ -146,9 +147,13 @@ function M.parse(text, path, read, depth)
 				if f:find("[*?]") then
 					fail(path, t[3], "$include %s: patterns are not supported; list the files", f)
 				end
-				local sub, err = read(f)
-				if not sub then fail(path, t[3], "unable to include %s: %s", f, tostring(err)) end
-				for _, r in ipairs(M.parse(sub, f, read, depth + 1)) do rules[#rules + 1] = r end
+				local sub, name = read(f, path)
+				if not sub then fail(path, t[3], "unable to include %s: %s", f, tostring(name)) end
+				for _, r in ipairs(M.parse(sub, name or f, read, depth + 1)) do
+					-- Where the outermost $include is, for hotplug2 convert's comments.
+					r.from, r.from_line = path, t[3]
+					rules[#rules + 1] = r
+				end
 			end
 		elseif t[1] == "var" then
 			local rule = { line = t[3], file = path, when = {}, run = {} }
@@ -419,6 +424,18 @@ function M.compile(rules, o)
 	end
 end
 
+-- The $include reader of a loader: host files, relative to the
+-- including file.
+function M.reader(core)
+	local mdev = require "hotplug2.mdev"
+	return function(f, from)
+		local name = mdev.resolve(f, from)
+		local text, err = core.read_config(name)
+		if not text then return nil, err end
+		return text, name
+	end
+end
+
 function M.load(src, o)
 	local rules
 	local mdev = require "hotplug2.mdev"
@@ -426,9 +443,7 @@ function M.load(src, o)
 		local path = mdev.resolve(src, o.base)
 		local text, err = o.core.read_config(path)
 		if not text then error(err, 0) end
-		rules = M.parse(text, path, function(f)
-			return o.core.read_config(mdev.resolve(f, path))
-		end)
+		rules = M.parse(text, path, M.reader(o.core))
 	elseif type(src) == "table" then
 		rules = src
 	else

@@ -245,7 +245,9 @@ describe("hotplug2_rules", function()
 
 	it("converts into a handler file that takes the same actions", function()
 		local text = read(path)
-		local lua = convert.rules(path, text, function(f) return read(dir .. "/" .. f) end)
+		local lua = convert.rules(path, text, function(f)
+			return read(dir .. "/" .. f), dir .. "/" .. f
+		end)
 		for line in text:gmatch("[^\n]+") do
 			assert.truthy(lua:find("-- " .. line, 1, true), line)
 		end
