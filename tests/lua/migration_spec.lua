@@ -260,3 +260,66 @@ describe("hotplug2_rules", function()
 		assert.are.same(direct, converted)
 	end)
 end)
+
+describe("direct and converted, on a real laptop's devices", function()
+	-- tests/fixtures/sysfs-laptop-uevents.txt: a block of variables per
+	-- device; each device is added, changed and removed.
+	local function laptop_events()
+		local evs, cur = {}, nil
+		for line in (read(source .. "/tests/fixtures/sysfs-laptop-uevents.txt") .. "\n"):gmatch("([^\n]*)\n") do
+			local k, v = line:match("^([A-Z_]+)=([^=].*)$")
+			if k and not line:find("^#") then
+				cur = cur or {}
+				cur[k] = v
+			elseif line == "" and cur then
+				for _, action in ipairs { "add", "change", "remove" } do
+					local e = { ACTION = action, SEQNUM = tostring(#evs + 1) }
+					for a, b in pairs(cur) do e[a] = b end
+					evs[#evs + 1] = e
+				end
+				cur = nil
+			end
+		end
+		return evs
+	end
+	local EVS = laptop_events()
+
+	local function all(hp)
+		local out = {}
+		for i, e in ipairs(EVS) do
+			local copy = {}
+			for k, v in pairs(e) do copy[k] = v end
+			out[i] = hp:handle(copy)
+		end
+		return out
+	end
+
+	local function count(per)
+		local n = 0
+		for _, a in ipairs(per) do n = n + #a end
+		return n
+	end
+
+	it("has the fixture's 78 devices", function()
+		assert.are.equal(78 * 3, #EVS)
+	end)
+
+	it("mdev.conf", function()
+		local path = dir .. "/every.mdev.conf"
+		local direct = all(scripts(("mdev_conf %q"):format(path)))
+		local converted = all(scripts(convert.mdev(path, read(path))))
+		assert.are.same(direct, converted)
+		assert.is_true(count(direct) > 80, count(direct))
+	end)
+
+	it("hotplug2.rules", function()
+		local path = dir .. "/every.rules"
+		local lua = convert.rules(path, read(path), function(f)
+			return read(dir .. "/" .. f), dir .. "/" .. f
+		end)
+		local direct = all(scripts(("hotplug2_rules %q"):format(path)))
+		local converted = all(scripts(lua))
+		assert.are.same(direct, converted)
+		assert.is_true(count(direct) > 50, count(direct))
+	end)
+end)
