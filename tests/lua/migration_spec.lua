@@ -323,3 +323,27 @@ describe("direct and converted, on a real laptop's devices", function()
 		assert.is_true(count(direct) > 50, count(direct))
 	end)
 end)
+
+describe("errors while an event runs", function()
+	it("name the mdev.conf line, and the next event runs", function()
+		local hp = testing.new { scripts = { { "/etc/hotplug2/50-m.lua", [[mdev_conf {
+			source = "/etc/mdev.conf",
+			{ line = 7, regex = "evil", owner = "0", group = "0", mode = "0600", move = "=", path = "../etc/x" },
+		}]] } } }
+		local _, failures = hp:try(node("add", "misc", "evil", 10, 1))
+		assert.are.equal(1, #failures)
+		assert.truthy(failures[1]:find("/etc/mdev.conf:7: make_node: refusing", 1, true), failures[1])
+		assert.are.equal("/dev/fuse", hp:handle(EVENTS[14])[1].path)
+	end)
+
+	it("name the hotplug2.rules line in the log, and the rule goes on", function()
+		local hp = testing.new { scripts = { { "/etc/hotplug2/50-r.lua", [[hotplug2_rules {
+			{ file = "/etc/hotplug2.rules", line = 1, when = { { "DEVNAME", "is", "set" } }, run = {
+				{ "remove", "/etc/passwd", line = 2 },
+				{ "makedev", "/dev/%DEVNAME%", "0600", line = 3 } } } }]] } } }
+		local acts = hp:handle(EVENTS[14])
+		assert.are.equal("/dev/fuse", acts[1].path)
+		assert.are.same({ "warn", "/etc/hotplug2.rules:2: remove: refusing \"/etc/passwd\": hotplug2 writes only under /dev" },
+			hp.log[1])
+	end)
+end)
