@@ -18,10 +18,13 @@ unshare -m sh -c 'mount -t tmpfs none /mnt' 2>/dev/null ||
 
 S=$SCRATCH
 # The recording stand-in: every command line, with what mdev documents in
-# its environment.  The conf calls it in place of echo.
+# its environment, then " | " and the whole environment but for what the
+# shell and hotplug2's PATH and HOME add.  The conf calls it in place of
+# echo.
 cat >"$S/rec" <<EOS
 #!/bin/sh
-echo "\$* MDEV=\$MDEV ACTION=\$ACTION SUBSYSTEM=\$SUBSYSTEM" >>"$S/cmds.log"
+all=\$(env | grep -Ev '^(PWD|OLDPWD|SHLVL|_|PATH|HOME)=' | sort | tr '\n' ' ')
+echo "\$* MDEV=\$MDEV ACTION=\$ACTION SUBSYSTEM=\$SUBSYSTEM | \$all" >>"$S/cmds.log"
 EOS
 # A listing both sides can be compared on: name, type, major:minor
 # (hex), mode, owner:group, and a link's target.  mdev -s makes /dev/root
@@ -42,8 +45,12 @@ cp "$S/mdev.conf" "$S/etc/mdev.conf"
 echo "mdev_conf \"$S/mdev.conf\"" >"$S/conf/50-mdev.lua"
 : >"$S/empty"
 
-taken() {	# FILE: move the commands recorded so far to FILE, sorted
-	sort -u "$S/cmds.log" >"$1" 2>/dev/null || : >"$1"
+taken() {	# FILE [short]: move the commands recorded so far to FILE, sorted; short: without the environment
+	if [ "${2:-}" = short ]; then
+		sed 's/ | .*//' "$S/cmds.log" 2>/dev/null | sort -u >"$1"
+	else
+		sort -u "$S/cmds.log" >"$1" 2>/dev/null || : >"$1"
+	fi
 	rm -f "$S/cmds.log"
 }
 
@@ -73,14 +80,14 @@ unshare -m sh -c "
 	mount -t tmpfs -o mode=0755 none /dev && mount --bind '$S/etc' /etc &&
 	'$BUSYBOX' mdev -s 2>'$S/bb.mdev.err' <'$S/empty'
 	'$S/dump' /dev" >"$S/bb.tree" 2>"$S/bb.err" || fail "busybox mdev -s: $(cat "$S/bb.err")"
-taken "$S/bb.cmds"
+taken "$S/bb.cmds" short
 [ "$(wc -l <"$S/bb.tree")" -gt 20 ] || fail "busybox made only $(wc -l <"$S/bb.tree") entries"
 timeout 60 "$HOTPLUG2" -f --root "$S/root" -c "$S/conf" --coldplug --once 2>"$S/hp.err" ||
 	fail "hotplug2 --coldplug --once: $(tail -5 "$S/hp.err")"
 "$S/dump" "$S/root/dev" >"$S/hp.tree"
-taken "$S/hp.cmds"
+taken "$S/hp.cmds" short
 # mdev -s visits only devices with a dev file and tells a command only
-# ACTION, SUBSYSTEM and MDEV: the recorder shows no more.
+# ACTION, SUBSYSTEM and MDEV: compare those.
 compare_tree "coldplug" "$S/bb.tree" "$S/hp.tree"
 compare "coldplug commands" "$S/bb.cmds" "$S/hp.cmds"
 
@@ -130,8 +137,8 @@ for phase in 1 2; do
 done
 [ "$(wc -l <"$S/bb-hot.cmds.2")" -gt 5 ] || fail "busybox ran only $(wc -l <"$S/bb-hot.cmds.2") commands"
 compare_tree "hot add" "$S/bb-hot.tree.1" "$S/hp-hot.tree.1"
-compare "hot add commands" "$S/bb-hot.cmds.1" "$S/hp-hot.cmds.1"
+compare "hot add commands with their environments" "$S/bb-hot.cmds.1" "$S/hp-hot.cmds.1"
 compare_tree "hot change+remove" "$S/bb-hot.tree.2" "$S/hp-hot.tree.2"
-compare "hot change+remove commands" "$S/bb-hot.cmds.2" "$S/hp-hot.cmds.2"
+compare "hot change+remove commands with their environments" "$S/bb-hot.cmds.2" "$S/hp-hot.cmds.2"
 [ $status = 0 ] || fail "hotplug2 and busybox mdev differ"
 echo ok
