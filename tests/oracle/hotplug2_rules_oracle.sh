@@ -17,7 +17,8 @@
 # recorder, on the same events: the original from netlink, in a network
 # namespace of its own (nothing else sees the events) with a tmpfs /dev;
 # hotplug2 from a recording under a scratch --root.  The /dev trees and
-# the recorded commands must be the same.
+# the recorded commands, each with its whole environment (less what the
+# shell, PATH and HOME add), must be the same.
 set -eu
 : "${ORACLE:?set ORACLE to the original hotplug2 binary}"
 S=$(mktemp -d)
@@ -29,7 +30,8 @@ NLSEND=$BUILD_DIR/tests/nlsend
 
 cat >"$S/rec" <<EOS
 #!/bin/sh
-echo "\$* DEVICENAME=\$DEVICENAME WHO=\$WHO SEEN_MODALIAS=\$SEEN_MODALIAS" >>"$S/cmds.log"
+all=\$(env | grep -Ev '^(PWD|OLDPWD|SHLVL|_|PATH|HOME)=' | sort | tr '\n' ' ')
+echo "\$* | \$all" >>"$S/cmds.log"
 [ "\$1" != false ]
 EOS
 chmod 755 "$S/rec"
@@ -82,7 +84,7 @@ tree() {
 unshare -n -m bash -c "
 	mount -t tmpfs -o mode=0755 none /dev
 	cd '$S/rules'
-	'$ORACLE' --set-rules-file every.rules <'$S/events.txt' >'$S/oracle.out' 2>&1 &
+	env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin '$ORACLE' --set-rules-file every.rules <'$S/events.txt' >'$S/oracle.out' 2>&1 &
 	pid=\$!
 	sleep 1
 	while read -r line; do '$NLSEND' \$line; sleep 0.05; done <'$S/events.args'
