@@ -158,6 +158,12 @@ local function basename(p)
 	return (p:match("([^/]*)/*$"))
 end
 
+-- The groups of the default line (none took part), and of an
+-- @major,minor line: mdev zeroes its match offsets, so every group is
+-- the empty string.
+local NO_GROUPS = {}
+local EMPTY_GROUPS = { "", "", "", "", "", "", "", "", "" }
+
 -- Compile rule tables into function(ev).  o.actions is the handler API
 -- (make_node, make_link, remove_node, exec, load_firmware), o.core
 -- gives regex.  o.source names the file for errors raised while an
@@ -181,7 +187,17 @@ function M.compile(rules, o)
 		end
 		local c = { rule = r, env = {} }
 		for j, e in ipairs(r.env or {}) do c.env[j] = { e[1], regex(e[2], r.line) } end
-		if r.regex then c.re = regex(r.regex, r.line) end
+		if r.regex then
+			c.re = regex(r.regex, r.line)
+		elseif not (r.major and r.minor and r.minor_last) then
+			fail(source, r.line, "a rule needs regex, or major, minor and minor_last")
+		end
+		if (r.move == "=" or r.move == ">") and type(r.path) ~= "string" then
+			fail(source, r.line, "move %q needs a path", r.move)
+		end
+		if r.when and type(r.command) ~= "string" then
+			fail(source, r.line, "a command kind needs a command")
+		end
 		if r.when and not WHEN[r.when] then
 			fail(source, r.line, "bad command kind %q", tostring(r.when))
 		end
@@ -195,15 +211,15 @@ function M.compile(rules, o)
 		return tonumber(name) or name
 	end
 
-	local function run(c, ev, op, name, major, is_block)
+	local function run(c, ev, op, name, major, is_block, whole, groups)
 		local r = c.rule
 		local node = name
 		local move = r.move
 		if move == "!" then
 			major = nil
 		end
-		if (move == "=" or move == ">") then
-			node = substitute(r.path, c.whole, c.groups)
+		if move == "=" or move == ">" then
+			node = substitute(r.path, whole, groups)
 			if node:sub(-1) == "/" then node = node .. name end
 		end
 		if op == "add" and major then
@@ -242,7 +258,7 @@ function M.compile(rules, o)
 		local is_block = devpath:find("/block/", 1, true) ~= nil or sub:sub(1, 5) == "block"
 		for _, c in ipairs(compiled) do
 			local r = c.rule
-			local hit = true
+			local hit, whole, groups = true, nil, NO_GROUPS
 			for _, e in ipairs(c.env) do
 				local v = ev[e[1]]
 				if v == nil or not e[2]:match(tostring(v)) then hit = false break end
@@ -251,7 +267,7 @@ function M.compile(rules, o)
 				if r.major then
 					hit = major ~= nil and major == r.major and minor >= r.minor
 						and minor <= r.minor_last
-					c.whole, c.groups = "", { "", "", "", "", "", "", "", "", "" }
+					whole, groups = "", EMPTY_GROUPS
 				else
 					local subject = name
 					if r.var then subject = ev[r.var] end
@@ -259,14 +275,15 @@ function M.compile(rules, o)
 						hit = false
 					else
 						subject = tostring(subject)
-						local s, e, groups = c.re:match(subject)
+						local s, e
+						s, e, groups = c.re:match(subject)
 						hit = s == 1 and e == #subject
-						c.whole, c.groups = subject, groups
+						whole = subject
 					end
 				end
 			end
 			if hit then
-				local ok, err = pcall(run, c, ev, op, name, major, is_block)
+				local ok, err = pcall(run, c, ev, op, name, major, is_block, whole, groups)
 				if not ok then
 					if c.default then error(err, 0) end
 					fail(source, r.line, "%s", tostring(err):gsub("^[^:]*:%d+: ", ""))

@@ -127,7 +127,7 @@ function M.parse(text, path, read, depth)
 	local function peek() return toks[p] end
 	local function take() p = p + 1 return toks[p - 1] end
 	local function skip_nl() while peek()[1] == "nl" do p = p + 1 end end
-	local function isword(t)
+	local function word_token(t)
 		return t[1] == "word" or t[1] == "var"
 	end
 	while true do
@@ -138,7 +138,7 @@ function M.parse(text, path, read, depth)
 			take()
 			if t[2] ~= "$include" then fail(path, t[3], "unknown directive %q", t[2]) end
 			local files = {}
-			while isword(peek()) do files[#files + 1] = take()[2] end
+			while word_token(peek()) do files[#files + 1] = take()[2] end
 			if peek()[1] ~= "nl" and peek()[1] ~= "eof" then
 				fail(path, peek()[3], "unexpected %q in $include", peek()[2])
 			end
@@ -163,7 +163,7 @@ function M.parse(text, path, read, depth)
 				local op = take()
 				if op[1] == "cmp" then
 					local val = take()
-					if not isword(val) then
+					if not word_token(val) then
 						fail(path, val[3], "expected a value after %s %s", v[2], op[2])
 					end
 					rule.when[#rule.when + 1] = { v[2], op[2], val[2] }
@@ -189,10 +189,10 @@ function M.parse(text, path, read, depth)
 				local w = peek()
 				if w[1] == "}" then rule.last = take()[3] break end
 				if w[1] == "eof" then fail(path, rule.line, "rule has no closing '}'") end
-				if not isword(w) then fail(path, w[3], "expected a command, found %q", w[2]) end
+				if not word_token(w) then fail(path, w[3], "expected a command, found %q", w[2]) end
 				take()
 				local cmd = { w[2], line = w[3] }
-				while isword(peek()) do cmd[#cmd + 1] = take()[2] end
+				while word_token(peek()) do cmd[#cmd + 1] = take()[2] end
 				local a = ARITY[cmd[1]]
 				if not a then fail(path, w[3], "unknown command %q", cmd[1]) end
 				local argc = #cmd - 1

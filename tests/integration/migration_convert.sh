@@ -18,6 +18,14 @@ rc=0
 "$HOTPLUG2" convert mdev.conf "$SCRATCH/bad.conf" >/dev/null 2>"$SCRATCH/err" || rc=$?
 [ "$rc" = 2 ] || fail "exit $rc for a bad mdev.conf, want 2"
 grep -q "bad.conf:3: expected 'device user:group mode'" "$SCRATCH/err" || fail "no file:line: $(cat "$SCRATCH/err")"
+# The same mistake loaded directly: hotplug2 check names the mdev.conf line.
+mkdir -p "$SCRATCH/direct"
+echo "mdev_conf \"$SCRATCH/bad.conf\"" >"$SCRATCH/direct/50-mdev.lua"
+rc=0
+"$HOTPLUG2" check "$SCRATCH/direct" >"$SCRATCH/out" 2>&1 || rc=$?
+[ "$rc" = 2 ] || fail "check exits $rc for a bad mdev.conf, want 2"
+grep -q "50-mdev.lua:1: mdev_conf: $SCRATCH/bad.conf:3: expected" "$SCRATCH/out" ||
+	fail "check does not name both lines: $(cat "$SCRATCH/out")"
 printf 'A == b {\n\tbogus\n}\n' >"$SCRATCH/bad.rules"
 rc=0
 "$HOTPLUG2" convert hotplug2.rules "$SCRATCH/bad.rules" >/dev/null 2>"$SCRATCH/err" || rc=$?
