@@ -62,6 +62,7 @@ add /devices/platform/i8042/serio0/input/input0/event0 SUBSYSTEM=input DEVNAME=i
 add /devices/pci0000:00/0000:00:14.0/usb1/1-1/1-1:1.0 SUBSYSTEM=usb MODALIAS=usb:v046DpC52Bd1211dc00dsc00dp00ic03isc01ip01in00
 remove /devices/virtual/misc/fuse SUBSYSTEM=misc DEVNAME=fuse MAJOR=10 MINOR=229
 add /devices/virtual/mem/full SUBSYSTEM=mem DEVNAME=full MAJOR=1 MINOR=7
+add /devices/platform/wl/firmware/wl SUBSYSTEM=firmware FIRMWARE=wl.bin
 EOS
 : >"$S/events"
 seq=1
