@@ -31,6 +31,11 @@ rc=0
 "$HOTPLUG2" convert hotplug2.rules "$SCRATCH/bad.rules" >/dev/null 2>"$SCRATCH/err" || rc=$?
 [ "$rc" = 2 ] || fail "exit $rc for bad rules, want 2"
 grep -q 'bad.rules:2: unknown command "bogus"' "$SCRATCH/err" || fail "no file:line: $(cat "$SCRATCH/err")"
+for flag in --help -h; do
+	"$HOTPLUG2" convert $flag >"$SCRATCH/out" 2>"$SCRATCH/err" || fail "convert $flag exits $?"
+	grep -q "^usage: hotplug2 convert" "$SCRATCH/out" || fail "convert $flag: no usage on stdout"
+	[ ! -s "$SCRATCH/err" ] || fail "convert $flag wrote to stderr"
+done
 rc=0
 "$HOTPLUG2" convert udev.rules >/dev/null 2>&1 || rc=$?
 [ "$rc" = 100 ] || fail "exit $rc for an unknown kind, want 100"
