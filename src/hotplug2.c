@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "convert.h"
 #include "config.h"
 #include "daemon.h"
 #include "log.h"
@@ -18,6 +19,7 @@ struct subcommand {
 /* Sorted by name, as they are listed in the usage text. */
 static const struct subcommand subcommands[] = {
 	{ "check",	check_main,	"load the handler scripts and report every problem" },
+	{ "convert",	convert_main,	"write an mdev.conf or hotplug2.rules file as Lua" },
 	{ "daemon",	daemon_main,	"run the daemon (also: hotplug2 [options])" },
 	{ "monitor",	monitor_main,	"print kernel events as they arrive" },
 	{ "test",	test_main,	"show what the scripts would do for one device" },

@@ -25,6 +25,7 @@
 #include "exec.h"
 #include "lcore.h"
 #include "log.h"
+#include "lregex.h"
 #include "modalias.h"
 #include "passwd.h"
 #include "rootfs.h"
@@ -734,6 +735,55 @@ l_script_files(lua_State *L)
 		return luaL_error(L, "unable to read %s: %s", dir,
 		    strerror(errno));
 	return push_listing(L, d, ".lua", dir);
+}
+
+/* A policy file (mdev.conf, hotplug2.rules) larger than this is not one. */
+#define CORE_CONFIG_MAX	(1024 * 1024)
+
+/*
+ * core.read_config(path): the whole text of a host file, as handler
+ * files are host files: the policy files they load live beside them,
+ * outside the root.  nil and why when it cannot be read.
+ */
+static int
+l_read_config(lua_State *L)
+{
+	const char	*path = luaL_checkstring(L, 1);
+	luaL_Buffer	 b;
+	char		 buf[4096];
+	size_t		 total = 0;
+	ssize_t		 n;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		lua_pushnil(L);
+		lua_pushfstring(L, "unable to read %s: %s", path,
+		    strerror(errno));
+		return 2;
+	}
+	luaL_buffinit(L, &b);
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			close(fd);
+			lua_pushnil(L);
+			lua_pushfstring(L, "unable to read %s: %s", path,
+			    strerror(errno));
+			return 2;
+		}
+		if ((total += (size_t)n) > CORE_CONFIG_MAX) {
+			close(fd);
+			lua_pushnil(L);
+			lua_pushfstring(L, "%s is larger than %d bytes", path,
+			    CORE_CONFIG_MAX);
+			return 2;
+		}
+		luaL_addlstring(&b, buf, (size_t)n);
+	}
+	close(fd);
+	luaL_pushresult(&b);
+	return 1;
 }
 
 /* --- users and groups ------------------------------------------------ */
@@ -1636,6 +1686,7 @@ static const luaL_Reg core_funcs[] = {
 	{ "pcall",		l_pcall },
 	{ "print",		l_print },
 	{ "read",		l_read },
+	{ "read_config",		l_read_config },
 	{ "readdir",		l_readdir },
 	{ "readlink",		l_readlink },
 	{ "root",		l_root },
@@ -1684,6 +1735,7 @@ luaopen_hotplug2_core(lua_State *L)
 		lua_pushcclosure(L, r->func, 1);
 		lua_setfield(L, -2, r->name);
 	}
+	lregex_register(L);
 	lua_pushliteral(L, HOTPLUG2_VERSION);
 	lua_setfield(L, -2, "version");
 	lua_remove(L, -2);

@@ -313,3 +313,50 @@ script_handle(struct script *s, const struct uevent *ev)
 	lua_settop(L, top);
 	return failed;
 }
+
+/*
+ * Call module.fn(args...) in a state of its own, built as for the
+ * handlers (the embedded modules, no io or os), for subcommands whose
+ * work is policy written in Lua.  The string fn returns is written to
+ * out.  Returns 0, or -1 after logging the error.
+ */
+int
+script_call(const char *module, const char *fn, int argc, char *argv[],
+    FILE *out)
+{
+	lua_State	*L;
+	size_t		 len;
+	const char	*text;
+	int		 i, rc = -1;
+
+	if ((L = luaL_newstate()) == NULL) {
+		log_warnx("unable to create a Lua state");
+		return -1;
+	}
+	lua_atpanic(L, script_panic);
+	if (lua_cpcall(L, setup, NULL) != 0) {
+		log_warnx("unable to set up Lua: %s", lua_tostring(L, -1));
+		goto done;
+	}
+	lua_getglobal(L, "require");
+	lua_pushstring(L, module);
+	if (lcore_pcall(L, 1, 1, module) != 0)
+		goto done;
+	lua_getfield(L, -1, fn);
+	for (i = 0; i < argc; i++)
+		lua_pushstring(L, argv[i]);
+	if (lcore_pcall(L, argc, 1, NULL) != 0)
+		goto done;
+	if ((text = lua_tolstring(L, -1, &len)) == NULL) {
+		log_warnx("%s.%s returned no text", module, fn);
+		goto done;
+	}
+	if (fwrite(text, 1, len, out) != len || fflush(out) != 0) {
+		log_warn("unable to write the output");
+		goto done;
+	}
+	rc = 0;
+done:
+	lua_close(L);
+	return rc;
+}

@@ -3,6 +3,7 @@
 #define HOTPLUG2_SCRIPT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct uevent;
 struct script;
@@ -30,6 +31,13 @@ void		 script_free(struct script *s);
  * Returns the number of handlers that failed (each already logged).
  */
 int		 script_handle(struct script *s, const struct uevent *ev);
+
+/*
+ * Call module.fn(argv...) in a fresh state with the embedded modules and
+ * write the string it returns to out.  0, or -1 with the error logged.
+ */
+int		 script_call(const char *module, const char *fn, int argc,
+		    char *argv[], FILE *out);
 
 /* Bytes the Lua state holds now (bounded by script_options.mem_cap). */
 size_t		 script_memory(const struct script *s);

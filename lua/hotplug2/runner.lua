@@ -14,6 +14,8 @@
 --   config   settings handler files see as `config` (see actions.default_config)
 local match = require "hotplug2.match"
 local actions = require "hotplug2.actions"
+local mdev = require "hotplug2.mdev"
+local rules = require "hotplug2.rules"
 
 local M = {}
 local R = {}
@@ -118,6 +120,22 @@ function R:environment(path)
 		self.handlers[n] = { file = path, test = test, user = user, fn = fn,
 			index = n, match = m }
 	end)
+	-- mdev_conf "/etc/mdev.conf" and hotplug2_rules "/etc/hotplug2.rules"
+	-- load a policy file (relative paths from the handler file's
+	-- directory), or take the rule tables hotplug2 convert writes, and
+	-- register it as one handler taking every event.
+	local function loader(name, module)
+		return function(src)
+			local ok, fn = pcall(module.load, src, { actions = self.actions,
+				core = self.core, base = path, stop = STOP })
+			if not ok then error(name .. ": " .. tostring(fn), 2) end
+			local n = #self.handlers + 1
+			self.handlers[n] = { file = path, test = function() return true end,
+				fn = fn, index = n, match = {} }
+		end
+	end
+	rawset(env, "mdev_conf", loader("mdev_conf", mdev))
+	rawset(env, "hotplug2_rules", loader("hotplug2_rules", rules))
 	return env, function() sealed = true end
 end
 
