@@ -4,8 +4,8 @@
 
 n=0
 for cmd in "hotplug2" "hotplug2 daemon" "hotplug2 monitor" "hotplug2 check" \
-    "hotplug2 test" "hotplug2-dnode" "hotplug2-coldplug" "hotplug2-modwrap" \
-    "hotplug2-mkalias"; do
+    "hotplug2 test" "hotplug2 convert" "hotplug2-dnode" "hotplug2-coldplug" \
+    "hotplug2-modwrap" "hotplug2-mkalias"; do
 	prog=${cmd%% *}
 	sub=${cmd#"$prog"}
 	for flag in --help -h; do
@@ -23,7 +23,7 @@ done
 # Every subcommand the usage text lists is covered above.
 "$BUILD_DIR/hotplug2" --help | awk '/^commands:/ { on = 1; next } on && /^  [a-z]/ { print $1 }' |
 while read -r sub; do
-	case " daemon monitor check test " in
+	case " daemon monitor check test convert " in
 	*" $sub "*) ;;
 	*) fail "hotplug2 $sub is not covered by this test" ;;
 	esac
