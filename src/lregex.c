@@ -78,6 +78,54 @@ l_gc(lua_State *L)
 	return 0;
 }
 
+/*
+ * Does pattern use a back-reference (\1 to \9 outside a bracket
+ * expression)?  glibc accepts them in extended regexes, and matching
+ * them can take exponential time inside one regexec call, which no
+ * budget can interrupt; without them regexec's time is polynomial.
+ */
+static int
+has_backref(const char *p)
+{
+	const char	*end;
+	char		 kind;
+
+	for (; *p != '\0'; p++) {
+		if (*p == '\\') {
+			if (p[1] >= '1' && p[1] <= '9')
+				return 1;
+			if (p[1] != '\0')
+				p++;
+			continue;
+		}
+		if (*p != '[')
+			continue;
+		/* A bracket expression: no escapes in it; "[]" and "[^]" start it. */
+		p++;
+		if (*p == '^')
+			p++;
+		if (*p == ']')
+			p++;
+		while (*p != '\0' && *p != ']') {
+			if (*p == '[' && (p[1] == ':' || p[1] == '.' ||
+			    p[1] == '=')) {
+				kind = p[1];
+				for (end = p + 2; *end != '\0' &&
+				    !(end[0] == kind && end[1] == ']'); end++)
+					;
+				if (*end == '\0')
+					return 0;	/* regcomp refuses it */
+				p = end + 2;
+				continue;
+			}
+			p++;
+		}
+		if (*p == '\0')
+			return 0;
+	}
+	return 0;
+}
+
 /* core.regex(pattern): the compiled expression, or an error saying why not. */
 static int
 l_regex(lua_State *L)
@@ -87,6 +135,10 @@ l_regex(lua_State *L)
 	regex_t		**re;
 	int		  rc;
 
+	if (has_backref(pattern))
+		return luaL_error(L, "bad regex \"%s\": back-references "
+		    "(\\1 to \\9) are not supported: their matching time has no "
+		    "bound", pattern);
 	re = lua_newuserdata(L, sizeof(*re));
 	*re = NULL;
 	luaL_getmetatable(L, LREGEX_META);

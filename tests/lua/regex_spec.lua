@@ -30,6 +30,18 @@ describe("core.regex", function()
 		end)
 	end
 
+	-- Back-references can make one regexec call take exponential time.
+	for _, c in ipairs {
+		{ "(a)\\1", false }, { "(x)(y)\\2", false }, { "[\\1]", true },
+		{ "\\\\1", true }, { "[]\\1]", true }, { "[[:alpha:]\\1]x", true },
+	} do
+		it(("%s: %s"):format(c[2] and "accepts" or "refuses the back-reference in", c[1]), function()
+			local ok, err = pcall(core.regex, c[1])
+			assert.are.equal(c[2], ok)
+			if not ok then assert.matches("back%-references", err) end
+		end)
+	end
+
 	it("does not match across a NUL", function()
 		assert.is_nil(core.regex("a.b"):match("a\0b"))
 	end)
