@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "alias.h"
+#include "globmatch.h"
 #include "log.h"
 
 /*
@@ -25,10 +26,18 @@
  * runs of '*' collapsed.  '*' and '?' in keys are trie edges that the search
  * follows itself; an edge label may hold '?' anywhere but '*' only as its
  * first byte.  Whatever follows the key (the "tail", beginning with the
- * key's last '*' if it had one) is checked with fnmatch at the node where
- * the key ends.  A subtree that only one key would use is not built: the
- * rest of that key goes to fnmatch with its tail.  So fnmatch runs only on
- * the few candidates that the trie walk has already narrowed down.
+ * key's last '*' if it had one) is checked at the node where the key
+ * ends, by a program compiled from it (globmatch.c).  A subtree that only
+ * one key would use is not built: the rest of that key joins its tail.
+ * So tails are matched only on the few candidates that the trie walk has
+ * already narrowed down.
+ *
+ * A lookup's cost is bounded, whatever the file and the query: the walk
+ * follows each star edge from each query position at most once (the memo
+ * in struct match), so a node is visited at most once per position, and
+ * a tail costs at most its length times the query's.  A tail in bracket
+ * syntax that globmatch leaves alone goes to fnmatch(), which is
+ * polynomial too; no file kmod accepts has one.
  */
 
 #define NO_TAIL		UINT32_MAX
@@ -46,7 +55,7 @@ struct alias_node {
 
 /* A node's values follow each other; the last has LAST_VALUE set. */
 struct alias_value {
-	uint32_t	tail;		/* offset in text, or NO_TAIL */
+	uint32_t	tail;		/* offset of a tail record in tails, or NO_TAIL */
 	uint32_t	module;		/* index in modules[], | LAST_VALUE */
 };
 
@@ -59,6 +68,8 @@ struct alias_index {
 	size_t			 nmodules;
 	char			*text;
 	size_t			 textlen;
+	unsigned char		*tails;		/* tail records, see tail_add() */
+	size_t			 tailslen;
 	size_t			 patterns;
 	size_t			 malformed;
 	char			*path;		/* NULL when made by alias_parse */
@@ -93,17 +104,29 @@ struct builder {
 	size_t			 hashsize;
 	uint32_t		*strs;		/* text offset + 1; 0 is free */
 	size_t			 strsize, nstrs;
+	uint32_t		*tailmap;	/* text offset + 1, record offset */
+	size_t			 tailmapsize, ntails, ctails;
+	unsigned char		*prog;		/* one compiled tail */
 	int			 counting;	/* first pass: count nodes only */
 };
 
-#define MEMO_SIZE	256	/* star edges remembered per lookup; a power of 2 */
+#define MEMO_LOCAL	64	/* star edges remembered without a malloc; a power of 2 */
+
+/* A star edge (node index + 1; 0 is a free slot) and the lowest position it was followed from. */
+struct memo_slot {
+	uint32_t	node;
+	uint32_t	from;
+};
 
 /*
- * One lookup's state.  memo[] remembers, for each star edge followed, the
+ * One lookup's state.  memo remembers, for each star edge followed, the
  * lowest query position it was followed from: every later position has
  * been tried already.  Without it, a query with many copies of the bytes
  * after the stars (usb:vppp...ddd...) would walk the same subtrees over
- * and over; with it, each star edge tries each position once.
+ * and over, exponentially often in the number of stars; with it, each
+ * star edge tries each position once.  It grows as needed, so that bound
+ * holds for every file: a memo that forgot edges would bring the
+ * exponent back.
  */
 struct match {
 	const struct alias_index	*idx;
@@ -113,13 +136,14 @@ struct match {
 	size_t				 n, cap;
 	int				 nomem;
 	uint32_t			 local[32];
-	size_t				 nmemo;
-	uint64_t			 memo_used[MEMO_SIZE / 64];
-	struct {
-		uint32_t	node;	/* valid where memo_used has its bit */
-		uint32_t	from;
-	}				 memo[MEMO_SIZE];
+	unsigned long			 steps;
+	struct memo_slot		*memo;
+	size_t				 memosize, nmemo;
+	struct memo_slot		 memo_local[MEMO_LOCAL];
 };
+
+/* Steps of the last lookup, for alias_lookup_steps(). */
+static unsigned long	last_steps;
 
 static int	grow(void *, size_t *, size_t, size_t);
 static int	normalize(char *, size_t);
@@ -131,6 +155,7 @@ static int64_t	intern(struct builder *, const char *, size_t, const char *,
 static int	add_line(struct builder *, char *, size_t, size_t);
 static int	entry_cmp(const void *, const void *, void *);
 static int	collapsible(const struct builder *, size_t, size_t, size_t);
+static int64_t	tail_add(struct builder *, uint32_t);
 static int	leaf(struct builder *, uint32_t, size_t, size_t, size_t);
 static int	build(struct builder *, uint32_t, size_t, size_t, size_t);
 static struct alias_index *parse_owned(char *, size_t, const char *);
@@ -433,7 +458,74 @@ collapsible(const struct builder *b, size_t lo, size_t hi, size_t depth)
 	    NULL;
 }
 
-/* Make the entries [lo, hi) values of node ni, their key rest and tail joined for fnmatch. */
+#define TAIL_PROG	0	/* a globmatch program follows */
+#define TAIL_TEXT	1	/* an fnmatch() pattern follows, NUL-terminated */
+
+/*
+ * The tail at text offset off as a record in the index's tails: a kind
+ * byte, the length in 4 bytes, then the bytes.  Each distinct tail is
+ * compiled once; "sv*sd*bc*sc*i*" ends thousands of patterns.
+ */
+static int64_t
+tail_add(struct builder *b, uint32_t off)
+{
+	struct alias_index	*idx = b->idx;
+	const char		*t = idx->text + off;
+	const void		*bytes;
+	uint32_t		*nm, slot, len32;
+	size_t			 i, sz, n = strlen(t), at;
+	long			 len;
+	unsigned char		 kind;
+
+	if (b->tailmapsize < 2 * (b->ntails + 1)) {
+		sz = b->tailmapsize ? 2 * b->tailmapsize : 1024;
+		if ((nm = calloc(sz, 2 * sizeof(*nm))) == NULL)
+			return -1;
+		for (i = 0; i < b->tailmapsize; i++) {
+			if (b->tailmap[2 * i] == 0)
+				continue;
+			slot = b->tailmap[2 * i] * 2654435761u & (sz - 1);
+			while (nm[2 * slot] != 0)
+				slot = (slot + 1) & (sz - 1);
+			nm[2 * slot] = b->tailmap[2 * i];
+			nm[2 * slot + 1] = b->tailmap[2 * i + 1];
+		}
+		free(b->tailmap);
+		b->tailmap = nm;
+		b->tailmapsize = sz;
+	}
+	for (slot = (off + 1) * 2654435761u & (b->tailmapsize - 1);
+	    b->tailmap[2 * slot] != 0; slot = (slot + 1) & (b->tailmapsize - 1))
+		if (b->tailmap[2 * slot] == off + 1)
+			return b->tailmap[2 * slot + 1];
+
+	if (b->prog == NULL &&
+	    (b->prog = malloc(GLOBMATCH_GROWTH * ALIAS_MAX + 1)) == NULL)
+		return -1;
+	if ((len = globmatch_compile(t, n, b->prog)) >= 0) {
+		kind = TAIL_PROG;
+		bytes = b->prog;
+	} else {
+		kind = TAIL_TEXT;
+		bytes = t;
+		len = (long)n + 1;
+	}
+	at = idx->tailslen;
+	if (at + 5 + (size_t)len >= NO_TAIL ||
+	    grow(&idx->tails, &b->ctails, at + 5 + (size_t)len, 1) == -1)
+		return -1;
+	idx->tails[at] = kind;
+	len32 = (uint32_t)len;
+	memcpy(idx->tails + at + 1, &len32, 4);
+	memcpy(idx->tails + at + 5, bytes, (size_t)len);
+	idx->tailslen = at + 5 + (size_t)len;
+	b->tailmap[2 * slot] = off + 1;
+	b->tailmap[2 * slot + 1] = (uint32_t)at;
+	b->ntails++;
+	return (int64_t)at;
+}
+
+/* Make the entries [lo, hi) values of node ni, their key rest and tail joined. */
 static int
 leaf(struct builder *b, uint32_t ni, size_t lo, size_t hi, size_t depth)
 {
@@ -450,15 +542,20 @@ leaf(struct builder *b, uint32_t ni, size_t lo, size_t hi, size_t depth)
 	for (g = lo; g < hi; g++) {
 		v = &idx->values[idx->nvalues++];
 		v->module = e[g].module;
-		v->tail = e[g].tail;
-		if (e[g].keylen == depth)
-			continue;
-		t = e[g].tail == NO_TAIL ? "" : idx->text + e[g].tail;
-		/* The old tail stays in the pool unused; few patterns have one. */
-		if ((off = intern(b, b->keys + e[g].key + depth,
-		    e[g].keylen - depth, t, strlen(t))) == -1)
-			return -1;
-		v->tail = (uint32_t)off;
+		off = e[g].tail == NO_TAIL ? -1 : (int64_t)e[g].tail;
+		if (e[g].keylen != depth) {
+			t = e[g].tail == NO_TAIL ? "" : idx->text + e[g].tail;
+			/* The old tail stays in the pool unused; few patterns have one. */
+			if ((off = intern(b, b->keys + e[g].key + depth,
+			    e[g].keylen - depth, t, strlen(t))) == -1)
+				return -1;
+		}
+		v->tail = NO_TAIL;
+		if (off != -1) {
+			if ((off = tail_add(b, (uint32_t)off)) == -1)
+				return -1;
+			v->tail = (uint32_t)off;
+		}
 	}
 	v->module |= LAST_VALUE;
 	return 0;
@@ -598,8 +695,11 @@ parse_owned(char *buf, size_t len, const char *name)
 
 	shrink(&b.idx->modules, b.idx->nmodules, sizeof(*b.idx->modules));
 	shrink(&b.idx->text, b.idx->textlen, 1);
+	shrink(&b.idx->tails, b.idx->tailslen, 1);
 	free(b.entries);
 	free(b.strs);
+	free(b.tailmap);
+	free(b.prog);
 	free(b.keys);
 	return b.idx;
 
@@ -607,6 +707,8 @@ fail:
 	free(b.entries);
 	free(b.hash);
 	free(b.strs);
+	free(b.tailmap);
+	free(b.prog);
 	free(buf != NULL ? buf : b.keys);
 	alias_free(b.idx);
 	errno = ENOMEM;
@@ -684,6 +786,7 @@ alias_free(struct alias_index *idx)
 	free(idx->values);
 	free(idx->modules);
 	free(idx->text);
+	free(idx->tails);
 	free(idx->path);
 	free(idx);
 }
@@ -775,30 +878,62 @@ edge(struct match *m, const struct alias_node *c, size_t i)
 	visit(m, c, i + c->label_len);
 }
 
+/* The memo slot of star edge id, free or id's own; NULL when memory ran out. */
+static struct memo_slot *
+memo_slot(struct match *m, uint32_t id)
+{
+	struct memo_slot	*nt;
+	size_t			 i, sz, slot;
+
+	if (2 * (m->nmemo + 1) > m->memosize) {
+		sz = 2 * m->memosize;
+		if ((nt = calloc(sz, sizeof(*nt))) == NULL) {
+			m->nomem = 1;
+			return NULL;
+		}
+		for (i = 0; i < m->memosize; i++) {
+			if (m->memo[i].node == 0)
+				continue;
+			for (slot = m->memo[i].node * 2654435761u & (sz - 1);
+			    nt[slot].node != 0; slot = (slot + 1) & (sz - 1))
+				;
+			nt[slot] = m->memo[i];
+		}
+		if (m->memo != m->memo_local)
+			free(m->memo);
+		m->memo = nt;
+		m->memosize = sz;
+	}
+	for (slot = id * 2654435761u & (m->memosize - 1);
+	    m->memo[slot].node != 0 && m->memo[slot].node != id;
+	    slot = (slot + 1) & (m->memosize - 1))
+		;
+	return &m->memo[slot];
+}
+
 /* Follow the star edge c: its '*' may swallow any run of the query from i. */
 static void
 star(struct match *m, const struct alias_node *c, size_t i)
 {
-	const char	*rest = m->idx->text + c->label + 1, *p, *last;
-	size_t		 rlen = c->label_len - 1u, j, end = m->qlen;
-	uint32_t	 id = (uint32_t)(c - m->idx->nodes) + 1, slot;
+	const char		*rest = m->idx->text + c->label + 1, *p, *last;
+	size_t			 rlen = c->label_len - 1u, j, end = m->qlen;
+	uint32_t		 id = (uint32_t)(c - m->idx->nodes) + 1;
+	struct memo_slot	*ms;
 
 	/* Positions from i up to end have not been tried from this edge. */
-	for (slot = (id * 2654435761u) & (MEMO_SIZE - 1);
-	    (m->memo_used[slot / 64] >> (slot % 64) & 1) &&
-	    m->memo[slot].node != id; slot = (slot + 1) & (MEMO_SIZE - 1))
-		;
-	if (m->memo_used[slot / 64] >> (slot % 64) & 1) {
-		if (i >= m->memo[slot].from)
+	if ((ms = memo_slot(m, id)) == NULL)
+		return;
+	if (ms->node == id) {
+		if (i >= ms->from)
 			return;
-		end = m->memo[slot].from - 1;
-		m->memo[slot].from = (uint32_t)i;
-	} else if (m->nmemo < MEMO_SIZE / 2) {
-		m->memo_used[slot / 64] |= (uint64_t)1 << (slot % 64);
-		m->memo[slot].node = id;
-		m->memo[slot].from = (uint32_t)i;
+		end = ms->from - 1;
+		ms->from = (uint32_t)i;
+	} else {
+		ms->node = id;
+		ms->from = (uint32_t)i;
 		m->nmemo++;
 	}
+	m->steps += end - i + 1;
 
 	if (rlen == 0) {
 		for (j = i; j <= end; j++)
@@ -823,6 +958,20 @@ star(struct match *m, const struct alias_node *c, size_t i)
 			visit(m, c, (size_t)(p - m->q) + rlen);
 }
 
+/* Does the tail record at off match the query from position i on? */
+static int
+tail_match(struct match *m, uint32_t off, size_t i)
+{
+	const unsigned char	*r = m->idx->tails + off;
+	uint32_t		 len;
+
+	memcpy(&len, r + 1, 4);
+	if (r[0] == TAIL_PROG)
+		return globmatch(r + 5, len, m->q + i, m->qlen - i, &m->steps);
+	m->steps += len * (m->qlen - i + 1);
+	return fnmatch((const char *)r + 5, m->q + i, 0) == 0;
+}
+
 /* At node n, i bytes of the query consumed. */
 static void
 visit(struct match *m, const struct alias_node *n, size_t i)
@@ -832,13 +981,16 @@ visit(struct match *m, const struct alias_node *n, size_t i)
 	const struct alias_node		*c, *k;
 	unsigned char			 ch;
 
-	for (v = idx->values + n->value; n->value != NO_VALUE; v++) {
-		if (v->tail == NO_TAIL ? i == m->qlen :
-		    fnmatch(idx->text + v->tail, m->q + i, 0) == 0)
-			add_module(m, v->module & ~LAST_VALUE);
-		if (v->module & LAST_VALUE)
-			break;
-	}
+	m->steps++;
+	/* An empty index has no values array at all: no pointer into it. */
+	if (n->value != NO_VALUE)
+		for (v = idx->values + n->value;; v++) {
+			if (v->tail == NO_TAIL ? i == m->qlen :
+			    tail_match(m, v->tail, i))
+				add_module(m, v->module & ~LAST_VALUE);
+			if (v->module & LAST_VALUE)
+				break;
+		}
 	if (n->nchild == 0)
 		return;
 	c = idx->nodes + n->child;
@@ -877,17 +1029,22 @@ alias_lookup(const struct alias_index *idx, const char *modalias,
 	if (normalize(q, n) == -1)
 		return 0;
 
-	/* memo[] is left as it is: memo_used says which entries hold anything. */
 	m.n = 0;
 	m.nomem = 0;
+	m.steps = 0;
 	m.nmemo = 0;
-	memset(m.memo_used, 0, sizeof(m.memo_used));
+	memset(m.memo_local, 0, sizeof(m.memo_local));
+	m.memo = m.memo_local;
+	m.memosize = MEMO_LOCAL;
 	m.idx = idx;
 	m.q = q;
 	m.qlen = n;
 	m.ids = m.local;
 	m.cap = sizeof(m.local) / sizeof(m.local[0]);
 	visit(&m, &idx->nodes[0], 0);
+	last_steps = m.steps;
+	if (m.memo != m.memo_local)
+		free(m.memo);
 	if (m.nomem) {
 		if (m.ids != m.local)
 			free(m.ids);
@@ -909,6 +1066,12 @@ alias_lookup(const struct alias_index *idx, const char *modalias,
 	return (int)out;
 }
 
+unsigned long
+alias_lookup_steps(void)
+{
+	return last_steps;
+}
+
 void
 alias_stats(const struct alias_index *idx, struct alias_stats *st)
 {
@@ -920,5 +1083,6 @@ alias_stats(const struct alias_index *idx, struct alias_stats *st)
 	    idx->nnodes * sizeof(*idx->nodes) +
 	    idx->nvalues * sizeof(*idx->values) +
 	    idx->nmodules * sizeof(*idx->modules) + idx->textlen +
+	    idx->tailslen +
 	    (idx->path != NULL ? strlen(idx->path) + 1 : 0);
 }

@@ -45,6 +45,13 @@ int			 alias_lookup(const struct alias_index *idx,
 			    const char *modalias,
 			    void (*cb)(const char *module, void *arg), void *arg);
 
+/*
+ * The work the last alias_lookup() did, in steps of the matcher: nodes
+ * visited, query positions a star was tried at, pattern elements compared.
+ * For tests and benchmarks, which bound it where a timer would be flaky.
+ */
+unsigned long		 alias_lookup_steps(void);
+
 /* Figures about an index, for tests, benchmarks and log lines. */
 struct alias_stats {
 	size_t	patterns;	/* alias lines indexed */

@@ -272,6 +272,30 @@ test_malformed_keeps_going(void **state)
 	free(text);
 }
 
+/*
+ * An index without a single pattern answers nothing, and its lookups
+ * compute no pointer into the values it does not have (UBSan's
+ * "applying non-zero offset to null pointer" in the ASan build).
+ */
+static void
+test_empty_index(void **state)
+{
+	static const char	*texts[] = { "", "# only a comment\n",
+	    "options foo bar=1\n" };
+	struct alias_index	*idx;
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		idx = alias_parse(texts[i], strlen(texts[i]), "empty");
+		assert_non_null(idx);
+		assert_int_equal(alias_lookup(idx, "pci:v00008086", NULL, NULL),
+		    0);
+		assert_int_equal(alias_lookup(idx, "", NULL, NULL), 0);
+		alias_free(idx);
+	}
+}
+
 /* Many matches spill the lookup's small buffer onto the heap. */
 static void
 test_many_matches(void **state)
@@ -512,6 +536,7 @@ main(void)
 		cmocka_unit_test(test_lookup_table),
 		cmocka_unit_test(test_parse_table),
 		cmocka_unit_test(test_malformed_keeps_going),
+		cmocka_unit_test(test_empty_index),
 		cmocka_unit_test(test_many_matches),
 		cmocka_unit_test(test_load_and_refresh),
 		cmocka_unit_test(test_random_against_plain_rule),
