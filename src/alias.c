@@ -107,6 +107,7 @@ struct builder {
 	uint32_t		*tailmap;	/* text offset + 1, record offset */
 	size_t			 tailmapsize, ntails, ctails;
 	unsigned char		*prog;		/* one compiled tail */
+	size_t			 cprog;
 	int			 counting;	/* first pass: count nodes only */
 };
 
@@ -499,8 +500,7 @@ tail_add(struct builder *b, uint32_t off)
 		if (b->tailmap[2 * slot] == off + 1)
 			return b->tailmap[2 * slot + 1];
 
-	if (b->prog == NULL &&
-	    (b->prog = malloc(GLOBMATCH_GROWTH * ALIAS_MAX + 1)) == NULL)
+	if (grow(&b->prog, &b->cprog, GLOBMATCH_GROWTH * n + 1, 1) == -1)
 		return -1;
 	if ((len = globmatch_compile(t, n, b->prog)) >= 0) {
 		kind = TAIL_PROG;
