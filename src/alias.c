@@ -112,12 +112,27 @@ struct builder {
 };
 
 #define MEMO_LOCAL	64	/* star edges remembered without a malloc; a power of 2 */
+#define TAILS_LOCAL	16	/* tails remembered without a malloc; a power of 2 */
 
-/* A star edge (node index + 1; 0 is a free slot) and the lowest position it was followed from. */
+/*
+ * A slot of a lookup's hash tables: a key (0 is a free slot) and what is
+ * known about it.  In the star memo the key is a star edge (node index +
+ * 1), the value the lowest position it was followed from; in the tail
+ * memo the key is a tail record (offset + 1), the value what
+ * globmatch_latest() said, or TAIL_ONCE.
+ */
 struct memo_slot {
 	uint32_t	node;
 	uint32_t	from;
 };
+
+struct memo {
+	struct memo_slot	*slot;
+	size_t			 size, n;
+};
+
+#define TAIL_ONCE	UINT32_MAX	/* matched once, no latest start yet */
+#define TAIL_NONE	(UINT32_MAX - 1)	/* the tail's rest matches no suffix */
 
 /*
  * One lookup's state.  memo remembers, for each star edge followed, the
@@ -138,9 +153,10 @@ struct match {
 	int				 nomem;
 	uint32_t			 local[32];
 	unsigned long			 steps;
-	struct memo_slot		*memo;
-	size_t				 memosize, nmemo;
-	struct memo_slot		 memo_local[MEMO_LOCAL];
+	uint64_t			*seen;		/* modules found, or NULL */
+	struct memo			 stars, tails;
+	struct memo_slot		 stars_local[MEMO_LOCAL];
+	struct memo_slot		 tails_local[TAILS_LOCAL];
 };
 
 /* Steps of the last lookup, for alias_lookup_steps(). */
@@ -525,7 +541,12 @@ tail_add(struct builder *b, uint32_t off)
 	return (int64_t)at;
 }
 
-/* Make the entries [lo, hi) values of node ni, their key rest and tail joined. */
+/*
+ * Make the entries [lo, hi) values of node ni, their key rest and tail
+ * joined.  Values with a tail come first: a lookup that reaches the node
+ * before the query's end stops at the first value without one.  A line
+ * that repeats an earlier one (same key, module and tail) adds nothing.
+ */
 static int
 leaf(struct builder *b, uint32_t ni, size_t lo, size_t hi, size_t depth)
 {
@@ -534,12 +555,22 @@ leaf(struct builder *b, uint32_t ni, size_t lo, size_t hi, size_t depth)
 	struct alias_value	*v = NULL;
 	const char		*t;
 	int64_t			 off;
-	size_t			 g;
+	size_t			 g, prev;
+	int			 pass, bare;
 
 	if (b->counting)
 		return 0;
 	idx->nodes[ni].value = (uint32_t)idx->nvalues;
-	for (g = lo; g < hi; g++) {
+	for (pass = 0; pass < 2; pass++)
+	for (g = lo, prev = hi; g < hi; g++) {
+		bare = e[g].keylen == depth && e[g].tail == NO_TAIL;
+		if (bare != pass)
+			continue;
+		/* Sorted by key, module and tail: repeats are neighbours. */
+		if (prev != hi && e[prev].keylen == e[g].keylen &&
+		    e[prev].module == e[g].module && e[prev].tail == e[g].tail)
+			continue;
+		prev = g;
 		v = &idx->values[idx->nvalues++];
 		v->module = e[g].module;
 		off = e[g].tail == NO_TAIL ? -1 : (int64_t)e[g].tail;
@@ -813,12 +844,56 @@ alias_refresh(struct alias_index **idxp)
 	return 1;
 }
 
+static int	id_cmp(const void *, const void *);
+
+/* Sort the ids found so far and drop repeats. */
+static void
+compact(struct match *m)
+{
+	size_t	 k, out;
+
+	if (m->n > 1)
+		qsort(m->ids, m->n, sizeof(*m->ids), id_cmp);
+	for (k = out = 0; k < m->n; k++)
+		if (out == 0 || m->ids[k] != m->ids[out - 1])
+			m->ids[out++] = m->ids[k];
+	m->n = out;
+}
+
+#define SEEN_AFTER	64	/* modules found before repeats are looked up */
+
+/*
+ * Note module id as found.  Below a star one pattern can match from
+ * every position: past SEEN_AFTER finds, a bit per module says which are
+ * found already, so each is kept once and its other patterns need not be
+ * tried again.  Without memory for the bits, repeats are dropped before
+ * the array grows.
+ */
 static void
 add_module(struct match *m, uint32_t id)
 {
 	uint32_t	*n;
+	size_t		 k;
 
+	m->steps++;
+	if (m->seen != NULL) {
+		if (m->seen[id / 64] >> (id % 64) & 1)
+			return;
+		m->seen[id / 64] |= (uint64_t)1 << (id % 64);
+	} else if (m->n >= SEEN_AFTER && (m->seen = calloc(
+	    (m->idx->nmodules + 63) / 64, sizeof(*m->seen))) != NULL) {
+		compact(m);
+		m->steps += m->n;
+		for (k = 0; k < m->n; k++)
+			m->seen[m->ids[k] / 64] |= (uint64_t)1 << (m->ids[k] % 64);
+		add_module(m, id);
+		return;
+	}
 	if (m->n == m->cap) {
+		m->steps += m->n;
+		compact(m);
+	}
+	if (2 * m->n > m->cap) {
 		if (m->ids == m->local) {
 			if ((n = malloc(2 * m->cap * sizeof(*n))) != NULL)
 				memcpy(n, m->local, sizeof(m->local));
@@ -831,7 +906,8 @@ add_module(struct match *m, uint32_t id)
 		m->ids = n;
 		m->cap *= 2;
 	}
-	m->ids[m->n++] = id;
+	if (m->n < m->cap)
+		m->ids[m->n++] = id;
 }
 
 /* The child of the cnt nodes at c whose label starts with byte ch, or NULL. */
@@ -873,42 +949,50 @@ edge(struct match *m, const struct alias_node *c, size_t i)
 {
 	const char	*s = m->idx->text + c->label;
 
+	m->steps += c->label_len;
 	if (m->qlen - i < c->label_len || !label_eq(s, m->q + i, c->label_len))
 		return;
 	visit(m, c, i + c->label_len);
 }
 
-/* The memo slot of star edge id, free or id's own; NULL when memory ran out. */
+/*
+ * The slot of key id in t, free (then counted as used: the caller fills
+ * it) or id's own; NULL when memory ran out.  local is t's first table,
+ * which is never freed.
+ */
 static struct memo_slot *
-memo_slot(struct match *m, uint32_t id)
+memo_slot(struct match *m, struct memo *t, const struct memo_slot *local,
+    uint32_t id)
 {
 	struct memo_slot	*nt;
 	size_t			 i, sz, slot;
 
-	if (2 * (m->nmemo + 1) > m->memosize) {
-		sz = 2 * m->memosize;
+	if (2 * (t->n + 1) > t->size) {
+		sz = 2 * t->size;
 		if ((nt = calloc(sz, sizeof(*nt))) == NULL) {
 			m->nomem = 1;
 			return NULL;
 		}
-		for (i = 0; i < m->memosize; i++) {
-			if (m->memo[i].node == 0)
+		for (i = 0; i < t->size; i++) {
+			if (t->slot[i].node == 0)
 				continue;
-			for (slot = m->memo[i].node * 2654435761u & (sz - 1);
+			for (slot = t->slot[i].node * 2654435761u & (sz - 1);
 			    nt[slot].node != 0; slot = (slot + 1) & (sz - 1))
 				;
-			nt[slot] = m->memo[i];
+			nt[slot] = t->slot[i];
 		}
-		if (m->memo != m->memo_local)
-			free(m->memo);
-		m->memo = nt;
-		m->memosize = sz;
+		if (t->slot != local)
+			free(t->slot);
+		t->slot = nt;
+		t->size = sz;
 	}
-	for (slot = id * 2654435761u & (m->memosize - 1);
-	    m->memo[slot].node != 0 && m->memo[slot].node != id;
-	    slot = (slot + 1) & (m->memosize - 1))
+	for (slot = id * 2654435761u & (t->size - 1);
+	    t->slot[slot].node != 0 && t->slot[slot].node != id;
+	    slot = (slot + 1) & (t->size - 1))
 		;
-	return &m->memo[slot];
+	if (t->slot[slot].node == 0)
+		t->n++;
+	return &t->slot[slot];
 }
 
 /* Follow the star edge c: its '*' may swallow any run of the query from i. */
@@ -921,7 +1005,7 @@ star(struct match *m, const struct alias_node *c, size_t i)
 	struct memo_slot	*ms;
 
 	/* Positions from i up to end have not been tried from this edge. */
-	if ((ms = memo_slot(m, id)) == NULL)
+	if ((ms = memo_slot(m, &m->stars, m->stars_local, id)) == NULL)
 		return;
 	if (ms->node == id) {
 		if (i >= ms->from)
@@ -931,9 +1015,9 @@ star(struct match *m, const struct alias_node *c, size_t i)
 	} else {
 		ms->node = id;
 		ms->from = (uint32_t)i;
-		m->nmemo++;
 	}
-	m->steps += end - i + 1;
+	/* An upper bound of the work below: every position, every label byte. */
+	m->steps += (end - i + 1) * (rlen + 1);
 
 	if (rlen == 0) {
 		for (j = i; j <= end; j++)
@@ -958,18 +1042,49 @@ star(struct match *m, const struct alias_node *c, size_t i)
 			visit(m, c, (size_t)(p - m->q) + rlen);
 }
 
-/* Does the tail record at off match the query from position i on? */
+/*
+ * Does the tail record at off match the query from position i on?  Below
+ * a star edge one tail is tried from many positions: the second time,
+ * the latest start of its part after the first star is worked out once
+ * for the whole query, and every later try only matches the head.
+ */
 static int
 tail_match(struct match *m, uint32_t off, size_t i)
 {
-	const unsigned char	*r = m->idx->tails + off;
+	const unsigned char	*r = m->idx->tails + off, *prog = r + 5;
+	struct memo_slot	*ts;
 	uint32_t		 len;
+	size_t			 rest;
+	long			 h, latest;
 
 	memcpy(&len, r + 1, 4);
-	if (r[0] == TAIL_PROG)
-		return globmatch(r + 5, len, m->q + i, m->qlen - i, &m->steps);
-	m->steps += len * (m->qlen - i + 1);
-	return fnmatch((const char *)r + 5, m->q + i, 0) == 0;
+	if (r[0] != TAIL_PROG) {
+		m->steps += len * (m->qlen - i + 1);
+		return fnmatch((const char *)prog, m->q + i, 0) == 0;
+	}
+	if ((h = globmatch_head(prog, len, m->q + i, m->qlen - i, &rest,
+	    &m->steps)) == -1)
+		return 0;
+	if (rest == len)
+		return i + (size_t)h == m->qlen;
+	if (m->tails.slot == NULL) {
+		memset(m->tails_local, 0, sizeof(m->tails_local));
+		m->tails.slot = m->tails_local;
+		m->tails.size = TAILS_LOCAL;
+	}
+	if ((ts = memo_slot(m, &m->tails, m->tails_local, off + 1)) == NULL)
+		return 0;
+	if (ts->node == 0) {
+		ts->node = off + 1;
+		ts->from = TAIL_ONCE;
+		return globmatch(prog, len, m->q + i, m->qlen - i, &m->steps);
+	}
+	if (ts->from == TAIL_ONCE) {
+		latest = globmatch_latest(prog, len, rest, m->q, m->qlen,
+		    &m->steps);
+		ts->from = latest < 0 ? TAIL_NONE : (uint32_t)latest;
+	}
+	return ts->from != TAIL_NONE && i + (size_t)h <= ts->from;
 }
 
 /* At node n, i bytes of the query consumed. */
@@ -979,15 +1094,24 @@ visit(struct match *m, const struct alias_node *n, size_t i)
 	const struct alias_index	*idx = m->idx;
 	const struct alias_value	*v;
 	const struct alias_node		*c, *k;
+	uint32_t			 id;
 	unsigned char			 ch;
 
 	m->steps++;
 	/* An empty index has no values array at all: no pointer into it. */
 	if (n->value != NO_VALUE)
 		for (v = idx->values + n->value;; v++) {
-			if (v->tail == NO_TAIL ? i == m->qlen :
+			m->steps++;
+			/* Values without a tail come last, and need the query's end. */
+			if (v->tail == NO_TAIL && i != m->qlen)
+				break;
+			id = v->module & ~LAST_VALUE;
+			/* A module found already needs no more tries. */
+			if (m->seen != NULL && m->seen[id / 64] >> (id % 64) & 1)
+				;
+			else if (v->tail == NO_TAIL ? i == m->qlen :
 			    tail_match(m, v->tail, i))
-				add_module(m, v->module & ~LAST_VALUE);
+				add_module(m, id);
 			if (v->module & LAST_VALUE)
 				break;
 		}
@@ -1032,10 +1156,14 @@ alias_lookup(const struct alias_index *idx, const char *modalias,
 	m.n = 0;
 	m.nomem = 0;
 	m.steps = 0;
-	m.nmemo = 0;
-	memset(m.memo_local, 0, sizeof(m.memo_local));
-	m.memo = m.memo_local;
-	m.memosize = MEMO_LOCAL;
+	m.seen = NULL;
+	memset(m.stars_local, 0, sizeof(m.stars_local));
+	m.stars.slot = m.stars_local;
+	m.stars.size = MEMO_LOCAL;
+	m.stars.n = 0;
+	/* The tail memo is cleared on first use: most lookups need none. */
+	m.tails.slot = NULL;
+	m.tails.size = m.tails.n = 0;
 	m.idx = idx;
 	m.q = q;
 	m.qlen = n;
@@ -1043,8 +1171,11 @@ alias_lookup(const struct alias_index *idx, const char *modalias,
 	m.cap = sizeof(m.local) / sizeof(m.local[0]);
 	visit(&m, &idx->nodes[0], 0);
 	last_steps = m.steps;
-	if (m.memo != m.memo_local)
-		free(m.memo);
+	free(m.seen);
+	if (m.stars.slot != m.stars_local)
+		free(m.stars.slot);
+	if (m.tails.slot != NULL && m.tails.slot != m.tails_local)
+		free(m.tails.slot);
 	if (m.nomem) {
 		if (m.ids != m.local)
 			free(m.ids);
@@ -1053,11 +1184,8 @@ alias_lookup(const struct alias_index *idx, const char *modalias,
 	}
 
 	/* Module ids follow the file's order: sort, drop repeats. */
-	if (m.n > 1)
-		qsort(m.ids, m.n, sizeof(*m.ids), id_cmp);
-	for (k = out = 0; k < m.n; k++)
-		if (out == 0 || m.ids[k] != m.ids[out - 1])
-			m.ids[out++] = m.ids[k];
+	compact(&m);
+	out = m.n;
 	if (cb != NULL)
 		for (k = 0; k < out; k++)
 			cb(idx->text + idx->modules[m.ids[k]], arg);

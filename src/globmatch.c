@@ -1,4 +1,5 @@
 /* fnmatch(3)'s pattern language (flags 0, C locale), compiled once and matched in bounded time. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "globmatch.h"
@@ -202,4 +203,83 @@ globmatch(const unsigned char *prog, size_t plen, const char *str, size_t n,
 		pos = p + cnt;
 	}
 	return 1;
+}
+
+long
+globmatch_head(const unsigned char *prog, size_t plen, const char *str,
+    size_t n, size_t *rest, unsigned long *steps)
+{
+	const unsigned char	*s = (const unsigned char *)str;
+	size_t			 k = 0, pos = 0;
+
+	*rest = plen;
+	if (plen > 0 && prog[0] == OP_FAIL)
+		return -1;
+	for (; k < plen && prog[k] != OP_STAR; k += elem_len(prog[k])) {
+		++*steps;
+		if (pos == n || !elem_match(prog + k, s[pos]))
+			return -1;
+		pos++;
+	}
+	*rest = k;
+	return (long)pos;
+}
+
+#define PIECES_LOCAL	64
+
+long
+globmatch_latest(const unsigned char *prog, size_t plen, size_t rest,
+    const char *str, size_t n, unsigned long *steps)
+{
+	const unsigned char	*s = (const unsigned char *)str;
+	size_t			 local[2 * PIECES_LOCAL], *piece = local;
+	size_t			 npieces = 0, cap = PIECES_LOCAL, k, cnt, j, end;
+	size_t			*np;
+	long			 p, result = -1;
+
+	/* The pieces after each star: their program offsets and lengths. */
+	for (k = rest; k < plen; ) {
+		k++;
+		if (npieces == cap) {
+			if ((np = malloc(4 * cap * sizeof(*np))) == NULL)
+				goto done;
+			memcpy(np, piece, 2 * cap * sizeof(*np));
+			if (piece != local)
+				free(piece);
+			piece = np;
+			cap *= 2;
+		}
+		piece[2 * npieces] = k;
+		for (cnt = 0; k < plen && prog[k] != OP_STAR;
+		    k += elem_len(prog[k]))
+			cnt++;
+		piece[2 * npieces + 1] = cnt;
+		npieces++;
+	}
+	/*
+	 * The last piece is anchored at the end; every other one goes to its
+	 * rightmost fit before the next, which leaves the most room before.
+	 */
+	end = n;
+	for (j = npieces; j-- > 0; ) {
+		cnt = piece[2 * j + 1];
+		if (end < cnt)
+			goto done;
+		for (p = (long)(end - cnt); p >= 0; p--) {
+			if (piece_at(prog + piece[2 * j], cnt, s + p, steps))
+				break;
+			if (j == npieces - 1) {
+				p = -1;
+				break;
+			}
+		}
+		if (p < 0)
+			goto done;
+		end = (size_t)p;
+	}
+	result = (long)end;
+done:
+	if (piece != local)
+		free(piece);
+	return result;
 }

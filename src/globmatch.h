@@ -26,4 +26,23 @@ long	globmatch_compile(const char *p, size_t n, unsigned char *prog);
 int	globmatch(const unsigned char *prog, size_t plen, const char *s,
 	    size_t n, unsigned long *steps);
 
+/*
+ * The two halves of globmatch(), for callers that match one program from
+ * many starts of the same s.  globmatch_head() matches the elements
+ * before the program's first star at the start of s: the bytes they take,
+ * or -1; *rest is set to the offset of that star in prog (plen if there
+ * is none, and then the match needs exactly n bytes).
+ */
+long	globmatch_head(const unsigned char *prog, size_t plen, const char *s,
+	    size_t n, size_t *rest, unsigned long *steps);
+
+/*
+ * For prog's elements from rest, a star first: the largest c such that
+ * they match s[c..n), or -1 when they match no suffix.  Then prog matches
+ * s from i exactly when its head takes h bytes there and i + h <= c.
+ * Costs at most (pattern length) x n comparisons, once per s.
+ */
+long	globmatch_latest(const unsigned char *prog, size_t plen, size_t rest,
+	    const char *s, size_t n, unsigned long *steps);
+
 #endif
