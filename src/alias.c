@@ -32,12 +32,16 @@
  * So tails are matched only on the few candidates that the trie walk has
  * already narrowed down.
  *
- * A lookup's cost is bounded, whatever the file and the query: the walk
- * follows each star edge from each query position at most once (the memo
- * in struct match), so a node is visited at most once per position, and
- * a tail costs at most its length times the query's.  A tail in bracket
- * syntax that globmatch leaves alone goes to fnmatch(), which is
- * polynomial too; no file kmod accepts has one.
+ * A lookup's cost is a small multiple of (query length + 1) x (file size +
+ * trie nodes) at most, whatever the file and the query: the walk follows each star
+ * edge from each query position at most once (the star memo in struct
+ * match), so a node is visited at most once per position; a tail is
+ * matched in full at most twice per lookup and then only its head is
+ * compared (the tail memo); a module found stops its other patterns'
+ * tries.  A tail in the bracket syntax globmatch leaves to fnmatch() ('^',
+ * '[' or '\\' inside brackets) costs what glibc's does, which is
+ * polynomial too; depmod's files have none.  alias_lookup_steps() counts
+ * the work so that tests can hold the bound.
  */
 
 #define NO_TAIL		UINT32_MAX

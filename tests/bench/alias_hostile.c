@@ -12,8 +12,9 @@
 #include "log.h"
 
 /*
- * usage: alias-hostile [-s] [-b FACTOR] [-o DIR] [MODULES_ALIAS]
+ * usage: alias-hostile [-s] [-b FACTOR] [-o DIR] [-t SHAPE] [MODULES_ALIAS]
  *   -s		small sizes, for the test suite
+ *   -t SHAPE	only that shape (issue, stars, questions, ...)
  *   -b FACTOR	fail (exit 1) when a lookup takes more than FACTOR x
  *		(query length + 1) x (file bytes + trie nodes) steps
  *   -o DIR	also write each generated file to DIR/SHAPE.alias
@@ -243,7 +244,7 @@ main(int argc, char **argv)
 	struct alias_index	*idx;
 	struct alias_stats	 st;
 	struct buf		 f = { NULL, 0, 0 }, q = { NULL, 0, 0 };
-	const char		*outdir = NULL, *real = NULL;
+	const char		*outdir = NULL, *real = NULL, *only = NULL;
 	double			 factor = 0, t, dt, worst_all = 0, ratio, worst_ratio = 0;
 	unsigned long		 steps, worst_steps;
 	size_t			 s, k, lines, qlen, base = 0;
@@ -251,7 +252,7 @@ main(int argc, char **argv)
 	FILE			*fp;
 	int			 small = 0, c, failed = 0, r;
 
-	while ((c = getopt(argc, argv, "b:o:s")) != -1) {
+	while ((c = getopt(argc, argv, "b:o:st:")) != -1) {
 		switch (c) {
 		case 'b':
 			factor = atof(optarg);
@@ -262,9 +263,12 @@ main(int argc, char **argv)
 		case 's':
 			small = 1;
 			break;
+		case 't':
+			only = optarg;
+			break;
 		default:
 			fprintf(stderr, "usage: alias-hostile [-s] [-b FACTOR] "
-			    "[-o DIR] [MODULES_ALIAS]\n");
+			    "[-o DIR] [-t SHAPE] [MODULES_ALIAS]\n");
 			return 2;
 		}
 	}
@@ -293,6 +297,8 @@ main(int argc, char **argv)
 	printf("%-10s %7s %9s %6s %13s %14s %12s\n", "shape", "lines", "bytes",
 	    "query", "worst_cpu_us", "worst_steps", "steps/bound");
 	for (s = 0; s < sizeof(shapes) / sizeof(shapes[0]); s++) {
+		if (only != NULL && strcmp(only, shapes[s].name) != 0)
+			continue;
 		/* Only the issue's shape goes on top of the real file. */
 		f.n = s == 0 ? base : 0;
 		put(&f, "%s", "");
