@@ -38,7 +38,10 @@
  * match), so a node is visited at most once per position; a tail is
  * matched in full at most twice per lookup and then only its head is
  * compared (the tail memo); a module found stops its other patterns'
- * tries.  A tail in the bracket syntax globmatch leaves to fnmatch() ('^',
+ * tries.  So no file depmod writes comes near ALIAS_STEPS_MAX, which
+ * stops what only a hostile file could make: a lookup that every query
+ * position drives through a large trie.  A tail in the bracket syntax
+ * globmatch leaves to fnmatch() ('^',
  * '[' or '\\' inside brackets) costs what glibc's does, which is
  * polynomial too; depmod's files have none.  alias_lookup_steps() counts
  * the work so that tests can hold the bound.
@@ -1101,7 +1104,9 @@ visit(struct match *m, const struct alias_node *n, size_t i)
 	uint32_t			 id;
 	unsigned char			 ch;
 
-	m->steps++;
+	/* Past the budget the walk unwinds: the lookup fails with ETIME. */
+	if (++m->steps > ALIAS_STEPS_MAX)
+		return;
 	/* An empty index has no values array at all: no pointer into it. */
 	if (n->value != NO_VALUE)
 		for (v = idx->values + n->value;; v++) {
@@ -1180,10 +1185,10 @@ alias_lookup(const struct alias_index *idx, const char *modalias,
 		free(m.stars.slot);
 	if (m.tails.slot != NULL && m.tails.slot != m.tails_local)
 		free(m.tails.slot);
-	if (m.nomem) {
+	if (m.nomem || m.steps > ALIAS_STEPS_MAX) {
 		if (m.ids != m.local)
 			free(m.ids);
-		errno = ENOMEM;
+		errno = m.nomem ? ENOMEM : ETIME;
 		return -1;
 	}
 

@@ -95,8 +95,9 @@ bracket(const char *p, size_t n, size_t i, unsigned char *set)
 long
 globmatch_compile(const char *p, size_t n, unsigned char *prog)
 {
-	size_t	 i = 0, out = 0, end;
-	int	 star = 0;	/* the last element is a star */
+	unsigned char	 set[SET_BYTES];
+	size_t		 i = 0, out = 0, end;
+	int		 star = 0;	/* the last element is a star */
 
 	while (i < n) {
 		if (p[i] != '*')
@@ -122,9 +123,11 @@ globmatch_compile(const char *p, size_t n, unsigned char *prog)
 			i += 2;
 			break;
 		case '[':
-			if ((end = bracket(p, n, i + 1, prog + out + 1)) == 0)
+			/* Built aside: "[]" is too short to pay for its map. */
+			if ((end = bracket(p, n, i + 1, set)) == 0)
 				return -1;
 			prog[out] = OP_SET;
+			memcpy(prog + out + 1, set, SET_BYTES);
 			out += 1 + SET_BYTES;
 			i = end;
 			break;

@@ -244,7 +244,7 @@ main(int argc, char *argv[])
 		for (k = first; k < argc; k++) {
 			if ((r = alias_lookup(idx, argv[k], print_module,
 			    NULL)) == -1)
-				fatal("lookup of %s", argv[k]);
+				fatal("lookup of %.60s", argv[k]);
 			if (r == 0)
 				rc = EXIT_FAIL;
 		}
@@ -260,7 +260,7 @@ main(int argc, char *argv[])
 		log_warn("unable to load %s; running %s %s as given", alias_file,
 		    modprobe, argv[first]);
 	else if (alias_lookup(idx, argv[first], collect, &mods) == -1)
-		fatal("lookup of %s", argv[first]);
+		fatal("lookup of %.60s", argv[first]);
 	alias_free(idx);
 
 	if (mods.n == 0)
