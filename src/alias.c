@@ -1006,7 +1006,7 @@ memo_slot(struct match *m, struct memo *t, const struct memo_slot *local,
 static void
 star(struct match *m, const struct alias_node *c, size_t i)
 {
-	const char		*rest = m->idx->text + c->label + 1, *p, *last;
+	const char		*rest = m->idx->text + c->label + 1, *p, *last, *from;
 	size_t			 rlen = c->label_len - 1u, j, end = m->qlen;
 	uint32_t		 id = (uint32_t)(c - m->idx->nodes) + 1;
 	struct memo_slot	*ms;
@@ -1023,9 +1023,7 @@ star(struct match *m, const struct alias_node *c, size_t i)
 		ms->node = id;
 		ms->from = (uint32_t)i;
 	}
-	/* An upper bound of the work below: every position, every label byte. */
-	m->steps += (end - i + 1) * (rlen + 1);
-
+	m->steps++;
 	if (rlen == 0) {
 		for (j = i; j <= end; j++)
 			visit(m, c, j);
@@ -1036,17 +1034,24 @@ star(struct match *m, const struct alias_node *c, size_t i)
 	last = m->q + m->qlen - rlen;
 	if (last > m->q + end)
 		last = m->q + end;
+	/* Each try costs at most the label; memchr goes 16 bytes a step. */
 	if (rest[0] == '?') {
-		for (p = m->q + i; p <= last; p++)
+		for (p = m->q + i; p <= last && m->steps <= ALIAS_STEPS_MAX; p++) {
+			m->steps += rlen;
 			if (label_eq(rest, p, rlen))
 				visit(m, c, (size_t)(p - m->q) + rlen);
+		}
 		return;
 	}
 	/* Jump from one occurrence of the literal that follows the star to the next. */
-	for (p = m->q + i; p <= last &&
-	    (p = memchr(p, rest[0], (size_t)(last - p) + 1)) != NULL; p++)
+	for (p = m->q + i; p <= last && m->steps <= ALIAS_STEPS_MAX; p++) {
+		from = p;
+		if ((p = memchr(p, rest[0], (size_t)(last - p) + 1)) == NULL)
+			break;
+		m->steps += (size_t)(p - from) / 16 + rlen;
 		if (label_eq(rest, p, rlen))
 			visit(m, c, (size_t)(p - m->q) + rlen);
+	}
 }
 
 /*
@@ -1084,11 +1089,12 @@ tail_match(struct match *m, uint32_t off, size_t i)
 	if (ts->node == 0) {
 		ts->node = off + 1;
 		ts->from = TAIL_ONCE;
-		return globmatch(prog, len, m->q + i, m->qlen - i, &m->steps);
+		return globmatch(prog, len, m->q + i, m->qlen - i, &m->steps,
+		    ALIAS_STEPS_MAX);
 	}
 	if (ts->from == TAIL_ONCE) {
 		latest = globmatch_latest(prog, len, rest, m->q, m->qlen,
-		    &m->steps);
+		    &m->steps, ALIAS_STEPS_MAX);
 		ts->from = latest < 0 ? TAIL_NONE : (uint32_t)latest;
 	}
 	return ts->from != TAIL_NONE && i + (size_t)h <= ts->from;
@@ -1110,7 +1116,8 @@ visit(struct match *m, const struct alias_node *n, size_t i)
 	/* An empty index has no values array at all: no pointer into it. */
 	if (n->value != NO_VALUE)
 		for (v = idx->values + n->value;; v++) {
-			m->steps++;
+			if (++m->steps > ALIAS_STEPS_MAX)
+				return;
 			/* Values without a tail come last, and need the query's end. */
 			if (v->tail == NO_TAIL && i != m->qlen)
 				break;

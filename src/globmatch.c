@@ -158,7 +158,7 @@ piece_at(const unsigned char *e, size_t cnt, const unsigned char *s,
 
 int
 globmatch(const unsigned char *prog, size_t plen, const char *str, size_t n,
-    unsigned long *steps)
+    unsigned long *steps, unsigned long limit)
 {
 	const unsigned char	*s = (const unsigned char *)str, *e, *first;
 	size_t			 k = 0, pos = 0, cnt, start, p, last;
@@ -191,11 +191,13 @@ globmatch(const unsigned char *prog, size_t plen, const char *str, size_t n,
 		/* Leftmost fit; leaving more of s to the rest loses nothing. */
 		last = n - cnt;
 		for (p = pos; p <= last; p++) {
+			if (*steps > limit)
+				return 0;
 			if (first[0] == OP_LIT) {
 				e = memchr(s + p, first[1], last - p + 1);
-				++*steps;
 				if (e == NULL)
 					return 0;
+				*steps += (size_t)(e - (s + p)) / 16 + 1;
 				p = (size_t)(e - s);
 			}
 			if (piece_at(first, cnt, s + p, steps))
@@ -232,7 +234,7 @@ globmatch_head(const unsigned char *prog, size_t plen, const char *str,
 
 long
 globmatch_latest(const unsigned char *prog, size_t plen, size_t rest,
-    const char *str, size_t n, unsigned long *steps)
+    const char *str, size_t n, unsigned long *steps, unsigned long limit)
 {
 	const unsigned char	*s = (const unsigned char *)str;
 	size_t			 local[2 * PIECES_LOCAL], *piece = local;
@@ -269,6 +271,8 @@ globmatch_latest(const unsigned char *prog, size_t plen, size_t rest,
 		if (end < cnt)
 			goto done;
 		for (p = (long)(end - cnt); p >= 0; p--) {
+			if (*steps > limit)
+				goto done;
 			if (piece_at(prog + piece[2 * j], cnt, s + p, steps))
 				break;
 			if (j == npieces - 1) {

@@ -21,10 +21,11 @@ long	globmatch_compile(const char *p, size_t n, unsigned char *prog);
  * Whether prog (plen bytes) matches all n bytes of s, exactly as
  * fnmatch(pattern, s, 0) would.  Greedy placement of the fixed-length
  * pieces between stars makes the cost at most (pattern length) x n byte
- * comparisons; *steps is increased by the comparisons made.
+ * comparisons; *steps is increased by the comparisons made, and once it
+ * passes limit the answer is 0 (the caller then gives up).
  */
 int	globmatch(const unsigned char *prog, size_t plen, const char *s,
-	    size_t n, unsigned long *steps);
+	    size_t n, unsigned long *steps, unsigned long limit);
 
 /*
  * The two halves of globmatch(), for callers that match one program from
@@ -40,9 +41,10 @@ long	globmatch_head(const unsigned char *prog, size_t plen, const char *s,
  * For prog's elements from rest, a star first: the largest c such that
  * they match s[c..n), or -1 when they match no suffix.  Then prog matches
  * s from i exactly when its head takes h bytes there and i + h <= c.
- * Costs at most (pattern length) x n comparisons, once per s.
+ * Costs at most (pattern length) x n comparisons, once per s; -1 once
+ * *steps passes limit.
  */
 long	globmatch_latest(const unsigned char *prog, size_t plen, size_t rest,
-	    const char *s, size_t n, unsigned long *steps);
+	    const char *s, size_t n, unsigned long *steps, unsigned long limit);
 
 #endif
