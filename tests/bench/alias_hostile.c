@@ -37,6 +37,8 @@ put(struct buf *b, const char *fmt, ...)
 	va_list	 ap;
 	int	 n;
 
+	if (b->s == NULL && (b->s = malloc(b->cap = 4096)) == NULL)
+		abort();
 	for (;;) {
 		va_start(ap, fmt);
 		n = vsnprintf(b->s + b->n, b->cap - b->n, fmt, ap);
