@@ -28,6 +28,8 @@ cat "$C/uevent/laptop-8" "$C/uevent/laptop-16" >"$C/uevent/recording"
 # alias: a file, a NUL, then queries; real lines and kmod's corners.
 printf 'alias pci:v00008086d000010D3sv*sd*bc*sc*i* e1000e\nalias usb:v*p*d*dc*dsc*dp*ic08isc06ip50in* usb_storage\nalias usb:v13FDp3940d0[0-2]*dc*dsc*dp*ic*isc*ip*in* uas\nalias input:b*v*p*e*-e*1,*k*2C0,*r*a*m*l*s*f*w* joydev\nalias acpi*:PNP0501:* 8250_pnp\nalias mdio:0000000101000001000011101100???? marvell\n\0pci:v00008086d000010D3sv00008086sd0000A01Fbc02sc00i00\0usb:v13FDp3940d0200dc00dsc00dp00ic08isc06ip50in00\0input:b0003v046DpC218e0110-e0,1,3,k120,2C0,ra0,m4,lsfw\0acpi:PNP0501:\0' >"$C/alias/real"
 printf 'alias x[a-c]y r\nalias x[!a-c]y n\nalias q?z q\nalias lit\\*star b\nalias w*\\*end e\nalias ab**cd s\nalias foo-bar d\nalias [x]solo f\n\0xby\0x-y\0q!z\0lit\\*star\0wab*end\0ab--cd\0foo_bar\0xsolo\0' >"$C/alias/edge"
+# An empty index: clang's UBSan saw pointer arithmetic on its NULL values.
+printf '# nothing\n\0pci:v00008086d000010D3\0' >"$C/alias/empty"
 if [ $# -gt 0 ] && [ -f "$1" ]; then
 	{ grep '^alias usb:' "$1" | head -40; printf '\0usb:v0781p5567d0100dc00dsc00dp00ic08isc06ip50in00\0'; } >"$C/alias/debian-usb"
 	{ grep '^alias input:' "$1" | head -40; printf '\0input:b0011v0001p0001eAB41-e0,1,4,11,14,k71,72,73,74,ram4,l0,1,2,sfw\0'; } >"$C/alias/debian-input"
