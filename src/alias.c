@@ -1025,7 +1025,7 @@ star(struct match *m, const struct alias_node *c, size_t i)
 	}
 	m->steps++;
 	if (rlen == 0) {
-		for (j = i; j <= end; j++)
+		for (j = i; j <= end && m->steps <= ALIAS_STEPS_MAX; j++)
 			visit(m, c, j);
 		return;
 	}
