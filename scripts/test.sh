@@ -1,6 +1,7 @@
 #!/bin/sh
 # Run every test suite: the normal build, the same suite under AddressSanitizer
-# and UBSan, and against LuaJIT; and check that the static build links.
+# and UBSan, and against LuaJIT; check that the static build links; run each
+# fuzz target for FUZZ_SECONDS (default 60).
 # usage: scripts/test.sh [ctest arguments, e.g. -L unit]
 set -eu
 cd "$(dirname "$0")/.."
@@ -39,6 +40,9 @@ cmake --build build-asan -j"$(nproc)" >/dev/null
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --output-on-failure "$@")
+
+echo "== fuzzing (build-fuzz/) =="
+scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
 
 echo "== tests (build/) =="
 (cd build && ctest --output-on-failure "$@")

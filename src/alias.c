@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "alias.h"
+#include "globmatch.h"
 #include "log.h"
 
 /*
@@ -25,10 +26,25 @@
  * runs of '*' collapsed.  '*' and '?' in keys are trie edges that the search
  * follows itself; an edge label may hold '?' anywhere but '*' only as its
  * first byte.  Whatever follows the key (the "tail", beginning with the
- * key's last '*' if it had one) is checked with fnmatch at the node where
- * the key ends.  A subtree that only one key would use is not built: the
- * rest of that key goes to fnmatch with its tail.  So fnmatch runs only on
- * the few candidates that the trie walk has already narrowed down.
+ * key's last '*' if it had one) is checked at the node where the key
+ * ends, by a program compiled from it (globmatch.c).  A subtree that only
+ * one key would use is not built: the rest of that key joins its tail.
+ * So tails are matched only on the few candidates that the trie walk has
+ * already narrowed down.
+ *
+ * A lookup's cost is a small multiple of (query length + 1) x (file size +
+ * trie nodes) at most, whatever the file and the query: the walk follows each star
+ * edge from each query position at most once (the star memo in struct
+ * match), so a node is visited at most once per position; a tail is
+ * matched in full at most twice per lookup and then only its head is
+ * compared (the tail memo); a module found stops its other patterns'
+ * tries.  So no file depmod writes comes near ALIAS_STEPS_MAX, which
+ * stops what only a hostile file could make: a lookup that every query
+ * position drives through a large trie.  A tail in the bracket syntax
+ * globmatch leaves to fnmatch() ('^',
+ * '[' or '\\' inside brackets) costs what glibc's does, which is
+ * polynomial too; depmod's files have none.  alias_lookup_steps() counts
+ * the work so that tests can hold the bound.
  */
 
 #define NO_TAIL		UINT32_MAX
@@ -46,7 +62,7 @@ struct alias_node {
 
 /* A node's values follow each other; the last has LAST_VALUE set. */
 struct alias_value {
-	uint32_t	tail;		/* offset in text, or NO_TAIL */
+	uint32_t	tail;		/* offset of a tail record in tails, or NO_TAIL */
 	uint32_t	module;		/* index in modules[], | LAST_VALUE */
 };
 
@@ -59,6 +75,8 @@ struct alias_index {
 	size_t			 nmodules;
 	char			*text;
 	size_t			 textlen;
+	unsigned char		*tails;		/* tail records, see tail_add() */
+	size_t			 tailslen;
 	size_t			 patterns;
 	size_t			 malformed;
 	char			*path;		/* NULL when made by alias_parse */
@@ -93,17 +111,45 @@ struct builder {
 	size_t			 hashsize;
 	uint32_t		*strs;		/* text offset + 1; 0 is free */
 	size_t			 strsize, nstrs;
+	uint32_t		*tailmap;	/* text offset + 1, record offset */
+	size_t			 tailmapsize, ntails, ctails;
+	unsigned char		*prog;		/* one compiled tail */
+	size_t			 cprog;
 	int			 counting;	/* first pass: count nodes only */
 };
 
-#define MEMO_SIZE	256	/* star edges remembered per lookup; a power of 2 */
+#define MEMO_LOCAL	64	/* star edges remembered without a malloc; a power of 2 */
+#define TAILS_LOCAL	16	/* tails remembered without a malloc; a power of 2 */
 
 /*
- * One lookup's state.  memo[] remembers, for each star edge followed, the
+ * A slot of a lookup's hash tables: a key (0 is a free slot) and what is
+ * known about it.  In the star memo the key is a star edge (node index +
+ * 1), the value the lowest position it was followed from; in the tail
+ * memo the key is a tail record (offset + 1), the value what
+ * globmatch_latest() said, or TAIL_ONCE.
+ */
+struct memo_slot {
+	uint32_t	node;
+	uint32_t	from;
+};
+
+struct memo {
+	struct memo_slot	*slot;
+	size_t			 size, n;
+};
+
+#define TAIL_ONCE	UINT32_MAX	/* matched once, no latest start yet */
+#define TAIL_NONE	(UINT32_MAX - 1)	/* the tail's rest matches no suffix */
+
+/*
+ * One lookup's state.  memo remembers, for each star edge followed, the
  * lowest query position it was followed from: every later position has
  * been tried already.  Without it, a query with many copies of the bytes
  * after the stars (usb:vppp...ddd...) would walk the same subtrees over
- * and over; with it, each star edge tries each position once.
+ * and over, exponentially often in the number of stars; with it, each
+ * star edge tries each position once.  It grows as needed, so that bound
+ * holds for every file: a memo that forgot edges would bring the
+ * exponent back.
  */
 struct match {
 	const struct alias_index	*idx;
@@ -113,13 +159,15 @@ struct match {
 	size_t				 n, cap;
 	int				 nomem;
 	uint32_t			 local[32];
-	size_t				 nmemo;
-	uint64_t			 memo_used[MEMO_SIZE / 64];
-	struct {
-		uint32_t	node;	/* valid where memo_used has its bit */
-		uint32_t	from;
-	}				 memo[MEMO_SIZE];
+	unsigned long			 steps;
+	uint64_t			*seen;		/* modules found, or NULL */
+	struct memo			 stars, tails;
+	struct memo_slot		 stars_local[MEMO_LOCAL];
+	struct memo_slot		 tails_local[TAILS_LOCAL];
 };
+
+/* Steps of the last lookup, for alias_lookup_steps(). */
+static unsigned long	last_steps;
 
 static int	grow(void *, size_t *, size_t, size_t);
 static int	normalize(char *, size_t);
@@ -131,6 +179,7 @@ static int64_t	intern(struct builder *, const char *, size_t, const char *,
 static int	add_line(struct builder *, char *, size_t, size_t);
 static int	entry_cmp(const void *, const void *, void *);
 static int	collapsible(const struct builder *, size_t, size_t, size_t);
+static int64_t	tail_add(struct builder *, uint32_t);
 static int	leaf(struct builder *, uint32_t, size_t, size_t, size_t);
 static int	build(struct builder *, uint32_t, size_t, size_t, size_t);
 static struct alias_index *parse_owned(char *, size_t, const char *);
@@ -433,7 +482,78 @@ collapsible(const struct builder *b, size_t lo, size_t hi, size_t depth)
 	    NULL;
 }
 
-/* Make the entries [lo, hi) values of node ni, their key rest and tail joined for fnmatch. */
+#define TAIL_PROG	0	/* a globmatch program follows */
+#define TAIL_TEXT	1	/* an fnmatch() pattern follows, NUL-terminated */
+
+/*
+ * The tail at text offset off as a record in the index's tails: a kind
+ * byte, the length in 4 bytes, then the bytes.  Each distinct tail is
+ * compiled once; "sv*sd*bc*sc*i*" ends thousands of patterns.
+ */
+static int64_t
+tail_add(struct builder *b, uint32_t off)
+{
+	struct alias_index	*idx = b->idx;
+	const char		*t = idx->text + off;
+	const void		*bytes;
+	uint32_t		*nm, slot, len32;
+	size_t			 i, sz, n = strlen(t), at;
+	long			 len;
+	unsigned char		 kind;
+
+	if (b->tailmapsize < 2 * (b->ntails + 1)) {
+		sz = b->tailmapsize ? 2 * b->tailmapsize : 1024;
+		if ((nm = calloc(sz, 2 * sizeof(*nm))) == NULL)
+			return -1;
+		for (i = 0; i < b->tailmapsize; i++) {
+			if (b->tailmap[2 * i] == 0)
+				continue;
+			slot = b->tailmap[2 * i] * 2654435761u & (sz - 1);
+			while (nm[2 * slot] != 0)
+				slot = (slot + 1) & (sz - 1);
+			nm[2 * slot] = b->tailmap[2 * i];
+			nm[2 * slot + 1] = b->tailmap[2 * i + 1];
+		}
+		free(b->tailmap);
+		b->tailmap = nm;
+		b->tailmapsize = sz;
+	}
+	for (slot = (off + 1) * 2654435761u & (b->tailmapsize - 1);
+	    b->tailmap[2 * slot] != 0; slot = (slot + 1) & (b->tailmapsize - 1))
+		if (b->tailmap[2 * slot] == off + 1)
+			return b->tailmap[2 * slot + 1];
+
+	if (grow(&b->prog, &b->cprog, GLOBMATCH_GROWTH * n + 1, 1) == -1)
+		return -1;
+	if ((len = globmatch_compile(t, n, b->prog)) >= 0) {
+		kind = TAIL_PROG;
+		bytes = b->prog;
+	} else {
+		kind = TAIL_TEXT;
+		bytes = t;
+		len = (long)n + 1;
+	}
+	at = idx->tailslen;
+	if (at + 5 + (size_t)len >= NO_TAIL ||
+	    grow(&idx->tails, &b->ctails, at + 5 + (size_t)len, 1) == -1)
+		return -1;
+	idx->tails[at] = kind;
+	len32 = (uint32_t)len;
+	memcpy(idx->tails + at + 1, &len32, 4);
+	memcpy(idx->tails + at + 5, bytes, (size_t)len);
+	idx->tailslen = at + 5 + (size_t)len;
+	b->tailmap[2 * slot] = off + 1;
+	b->tailmap[2 * slot + 1] = (uint32_t)at;
+	b->ntails++;
+	return (int64_t)at;
+}
+
+/*
+ * Make the entries [lo, hi) values of node ni, their key rest and tail
+ * joined.  Values with a tail come first: a lookup that reaches the node
+ * before the query's end stops at the first value without one.  A line
+ * that repeats an earlier one (same key, module and tail) adds nothing.
+ */
 static int
 leaf(struct builder *b, uint32_t ni, size_t lo, size_t hi, size_t depth)
 {
@@ -442,23 +562,38 @@ leaf(struct builder *b, uint32_t ni, size_t lo, size_t hi, size_t depth)
 	struct alias_value	*v = NULL;
 	const char		*t;
 	int64_t			 off;
-	size_t			 g;
+	size_t			 g, prev;
+	int			 pass, bare;
 
 	if (b->counting)
 		return 0;
 	idx->nodes[ni].value = (uint32_t)idx->nvalues;
-	for (g = lo; g < hi; g++) {
+	for (pass = 0; pass < 2; pass++)
+	for (g = lo, prev = hi; g < hi; g++) {
+		bare = e[g].keylen == depth && e[g].tail == NO_TAIL;
+		if (bare != pass)
+			continue;
+		/* Sorted by key, module and tail: repeats are neighbours. */
+		if (prev != hi && e[prev].keylen == e[g].keylen &&
+		    e[prev].module == e[g].module && e[prev].tail == e[g].tail)
+			continue;
+		prev = g;
 		v = &idx->values[idx->nvalues++];
 		v->module = e[g].module;
-		v->tail = e[g].tail;
-		if (e[g].keylen == depth)
-			continue;
-		t = e[g].tail == NO_TAIL ? "" : idx->text + e[g].tail;
-		/* The old tail stays in the pool unused; few patterns have one. */
-		if ((off = intern(b, b->keys + e[g].key + depth,
-		    e[g].keylen - depth, t, strlen(t))) == -1)
-			return -1;
-		v->tail = (uint32_t)off;
+		off = e[g].tail == NO_TAIL ? -1 : (int64_t)e[g].tail;
+		if (e[g].keylen != depth) {
+			t = e[g].tail == NO_TAIL ? "" : idx->text + e[g].tail;
+			/* The old tail stays in the pool unused; few patterns have one. */
+			if ((off = intern(b, b->keys + e[g].key + depth,
+			    e[g].keylen - depth, t, strlen(t))) == -1)
+				return -1;
+		}
+		v->tail = NO_TAIL;
+		if (off != -1) {
+			if ((off = tail_add(b, (uint32_t)off)) == -1)
+				return -1;
+			v->tail = (uint32_t)off;
+		}
 	}
 	v->module |= LAST_VALUE;
 	return 0;
@@ -598,8 +733,11 @@ parse_owned(char *buf, size_t len, const char *name)
 
 	shrink(&b.idx->modules, b.idx->nmodules, sizeof(*b.idx->modules));
 	shrink(&b.idx->text, b.idx->textlen, 1);
+	shrink(&b.idx->tails, b.idx->tailslen, 1);
 	free(b.entries);
 	free(b.strs);
+	free(b.tailmap);
+	free(b.prog);
 	free(b.keys);
 	return b.idx;
 
@@ -607,6 +745,8 @@ fail:
 	free(b.entries);
 	free(b.hash);
 	free(b.strs);
+	free(b.tailmap);
+	free(b.prog);
 	free(buf != NULL ? buf : b.keys);
 	alias_free(b.idx);
 	errno = ENOMEM;
@@ -684,6 +824,7 @@ alias_free(struct alias_index *idx)
 	free(idx->values);
 	free(idx->modules);
 	free(idx->text);
+	free(idx->tails);
 	free(idx->path);
 	free(idx);
 }
@@ -710,12 +851,56 @@ alias_refresh(struct alias_index **idxp)
 	return 1;
 }
 
+static int	id_cmp(const void *, const void *);
+
+/* Sort the ids found so far and drop repeats. */
+static void
+compact(struct match *m)
+{
+	size_t	 k, out;
+
+	if (m->n > 1)
+		qsort(m->ids, m->n, sizeof(*m->ids), id_cmp);
+	for (k = out = 0; k < m->n; k++)
+		if (out == 0 || m->ids[k] != m->ids[out - 1])
+			m->ids[out++] = m->ids[k];
+	m->n = out;
+}
+
+#define SEEN_AFTER	64	/* modules found before repeats are looked up */
+
+/*
+ * Note module id as found.  Below a star one pattern can match from
+ * every position: past SEEN_AFTER finds, a bit per module says which are
+ * found already, so each is kept once and its other patterns need not be
+ * tried again.  Without memory for the bits, repeats are dropped before
+ * the array grows.
+ */
 static void
 add_module(struct match *m, uint32_t id)
 {
 	uint32_t	*n;
+	size_t		 k;
 
+	m->steps++;
+	if (m->seen != NULL) {
+		if (m->seen[id / 64] >> (id % 64) & 1)
+			return;
+		m->seen[id / 64] |= (uint64_t)1 << (id % 64);
+	} else if (m->n >= SEEN_AFTER && (m->seen = calloc(
+	    (m->idx->nmodules + 63) / 64, sizeof(*m->seen))) != NULL) {
+		compact(m);
+		m->steps += m->n;
+		for (k = 0; k < m->n; k++)
+			m->seen[m->ids[k] / 64] |= (uint64_t)1 << (m->ids[k] % 64);
+		add_module(m, id);
+		return;
+	}
 	if (m->n == m->cap) {
+		m->steps += m->n;
+		compact(m);
+	}
+	if (2 * m->n > m->cap) {
 		if (m->ids == m->local) {
 			if ((n = malloc(2 * m->cap * sizeof(*n))) != NULL)
 				memcpy(n, m->local, sizeof(m->local));
@@ -728,7 +913,8 @@ add_module(struct match *m, uint32_t id)
 		m->ids = n;
 		m->cap *= 2;
 	}
-	m->ids[m->n++] = id;
+	if (m->n < m->cap)
+		m->ids[m->n++] = id;
 }
 
 /* The child of the cnt nodes at c whose label starts with byte ch, or NULL. */
@@ -770,38 +956,76 @@ edge(struct match *m, const struct alias_node *c, size_t i)
 {
 	const char	*s = m->idx->text + c->label;
 
+	m->steps += c->label_len;
 	if (m->qlen - i < c->label_len || !label_eq(s, m->q + i, c->label_len))
 		return;
 	visit(m, c, i + c->label_len);
+}
+
+/*
+ * The slot of key id in t, free (then counted as used: the caller fills
+ * it) or id's own; NULL when memory ran out.  local is t's first table,
+ * which is never freed.
+ */
+static struct memo_slot *
+memo_slot(struct match *m, struct memo *t, const struct memo_slot *local,
+    uint32_t id)
+{
+	struct memo_slot	*nt;
+	size_t			 i, sz, slot;
+
+	if (2 * (t->n + 1) > t->size) {
+		sz = 2 * t->size;
+		if ((nt = calloc(sz, sizeof(*nt))) == NULL) {
+			m->nomem = 1;
+			return NULL;
+		}
+		for (i = 0; i < t->size; i++) {
+			if (t->slot[i].node == 0)
+				continue;
+			for (slot = t->slot[i].node * 2654435761u & (sz - 1);
+			    nt[slot].node != 0; slot = (slot + 1) & (sz - 1))
+				;
+			nt[slot] = t->slot[i];
+		}
+		if (t->slot != local)
+			free(t->slot);
+		t->slot = nt;
+		t->size = sz;
+	}
+	for (slot = id * 2654435761u & (t->size - 1);
+	    t->slot[slot].node != 0 && t->slot[slot].node != id;
+	    slot = (slot + 1) & (t->size - 1))
+		;
+	if (t->slot[slot].node == 0)
+		t->n++;
+	return &t->slot[slot];
 }
 
 /* Follow the star edge c: its '*' may swallow any run of the query from i. */
 static void
 star(struct match *m, const struct alias_node *c, size_t i)
 {
-	const char	*rest = m->idx->text + c->label + 1, *p, *last;
-	size_t		 rlen = c->label_len - 1u, j, end = m->qlen;
-	uint32_t	 id = (uint32_t)(c - m->idx->nodes) + 1, slot;
+	const char		*rest = m->idx->text + c->label + 1, *p, *last, *from;
+	size_t			 rlen = c->label_len - 1u, j, end = m->qlen;
+	uint32_t		 id = (uint32_t)(c - m->idx->nodes) + 1;
+	struct memo_slot	*ms;
 
 	/* Positions from i up to end have not been tried from this edge. */
-	for (slot = (id * 2654435761u) & (MEMO_SIZE - 1);
-	    (m->memo_used[slot / 64] >> (slot % 64) & 1) &&
-	    m->memo[slot].node != id; slot = (slot + 1) & (MEMO_SIZE - 1))
-		;
-	if (m->memo_used[slot / 64] >> (slot % 64) & 1) {
-		if (i >= m->memo[slot].from)
+	if ((ms = memo_slot(m, &m->stars, m->stars_local, id)) == NULL)
+		return;
+	if (ms->node == id) {
+		if (i >= ms->from)
 			return;
-		end = m->memo[slot].from - 1;
-		m->memo[slot].from = (uint32_t)i;
-	} else if (m->nmemo < MEMO_SIZE / 2) {
-		m->memo_used[slot / 64] |= (uint64_t)1 << (slot % 64);
-		m->memo[slot].node = id;
-		m->memo[slot].from = (uint32_t)i;
-		m->nmemo++;
+		end = ms->from - 1;
+		ms->from = (uint32_t)i;
+	} else {
+		ms->node = id;
+		ms->from = (uint32_t)i;
 	}
-
+	m->steps++;
 	if (rlen == 0) {
-		for (j = i; j <= end; j++)
+		for (j = i; j <= end && m->steps <= ALIAS_STEPS_MAX; j++)
 			visit(m, c, j);
 		return;
 	}
@@ -810,17 +1034,70 @@ star(struct match *m, const struct alias_node *c, size_t i)
 	last = m->q + m->qlen - rlen;
 	if (last > m->q + end)
 		last = m->q + end;
+	/* Each try costs at most the label; memchr goes 16 bytes a step. */
 	if (rest[0] == '?') {
-		for (p = m->q + i; p <= last; p++)
+		for (p = m->q + i; p <= last && m->steps <= ALIAS_STEPS_MAX; p++) {
+			m->steps += rlen;
 			if (label_eq(rest, p, rlen))
 				visit(m, c, (size_t)(p - m->q) + rlen);
+		}
 		return;
 	}
 	/* Jump from one occurrence of the literal that follows the star to the next. */
-	for (p = m->q + i; p <= last &&
-	    (p = memchr(p, rest[0], (size_t)(last - p) + 1)) != NULL; p++)
+	for (p = m->q + i; p <= last && m->steps <= ALIAS_STEPS_MAX; p++) {
+		from = p;
+		if ((p = memchr(p, rest[0], (size_t)(last - p) + 1)) == NULL)
+			break;
+		m->steps += (size_t)(p - from) / 16 + rlen;
 		if (label_eq(rest, p, rlen))
 			visit(m, c, (size_t)(p - m->q) + rlen);
+	}
+}
+
+/*
+ * Does the tail record at off match the query from position i on?  Below
+ * a star edge one tail is tried from many positions: the second time,
+ * the latest start of its part after the first star is worked out once
+ * for the whole query, and every later try only matches the head.
+ */
+static int
+tail_match(struct match *m, uint32_t off, size_t i)
+{
+	const unsigned char	*r = m->idx->tails + off, *prog = r + 5;
+	struct memo_slot	*ts;
+	uint32_t		 len;
+	size_t			 rest;
+	long			 h, latest;
+
+	memcpy(&len, r + 1, 4);
+	if (r[0] != TAIL_PROG) {
+		m->steps += len * (m->qlen - i + 1);
+		return fnmatch((const char *)prog, m->q + i, 0) == 0;
+	}
+	if ((h = globmatch_head(prog, len, m->q + i, m->qlen - i, &rest,
+	    &m->steps)) == -1)
+		return 0;
+	if (rest == len)
+		return i + (size_t)h == m->qlen;
+	if (m->tails.slot == NULL) {
+		memset(m->tails_local, 0, sizeof(m->tails_local));
+		m->tails.slot = m->tails_local;
+		m->tails.size = TAILS_LOCAL;
+	}
+	if ((ts = memo_slot(m, &m->tails, m->tails_local, off + 1)) == NULL)
+		return 0;
+	if (ts->node == 0) {
+		ts->node = off + 1;
+		ts->from = TAIL_ONCE;
+		return globmatch(prog, len, m->q + i, m->qlen - i, &m->steps,
+		    ALIAS_STEPS_MAX);
+	}
+	if (ts->from == TAIL_ONCE) {
+		latest = globmatch_latest(prog, len, rest, m->q, m->qlen,
+		    &m->steps, ALIAS_STEPS_MAX);
+		ts->from = latest < 0 ? TAIL_NONE : (uint32_t)latest;
+	}
+	return ts->from != TAIL_NONE && i + (size_t)h <= ts->from;
 }
 
 /* At node n, i bytes of the query consumed. */
@@ -830,15 +1107,30 @@ visit(struct match *m, const struct alias_node *n, size_t i)
 	const struct alias_index	*idx = m->idx;
 	const struct alias_value	*v;
 	const struct alias_node		*c, *k;
+	uint32_t			 id;
 	unsigned char			 ch;
 
-	for (v = idx->values + n->value; n->value != NO_VALUE; v++) {
-		if (v->tail == NO_TAIL ? i == m->qlen :
-		    fnmatch(idx->text + v->tail, m->q + i, 0) == 0)
-			add_module(m, v->module & ~LAST_VALUE);
-		if (v->module & LAST_VALUE)
-			break;
-	}
+	/* Past the budget the walk unwinds: the lookup fails with ETIME. */
+	if (++m->steps > ALIAS_STEPS_MAX)
+		return;
+	/* An empty index has no values array at all: no pointer into it. */
+	if (n->value != NO_VALUE)
+		for (v = idx->values + n->value;; v++) {
+			if (++m->steps > ALIAS_STEPS_MAX)
+				return;
+			/* Values without a tail come last, and need the query's end. */
+			if (v->tail == NO_TAIL && i != m->qlen)
+				break;
+			id = v->module & ~LAST_VALUE;
+			/* A module found already needs no more tries. */
+			if (m->seen != NULL && m->seen[id / 64] >> (id % 64) & 1)
+				;
+			else if (v->tail == NO_TAIL ? i == m->qlen :
+			    tail_match(m, v->tail, i))
+				add_module(m, id);
+			if (v->module & LAST_VALUE)
+				break;
+		}
 	if (n->nchild == 0)
 		return;
 	c = idx->nodes + n->child;
@@ -877,36 +1169,51 @@ alias_lookup(const struct alias_index *idx, const char *modalias,
 	if (normalize(q, n) == -1)
 		return 0;
 
-	/* memo[] is left as it is: memo_used says which entries hold anything. */
 	m.n = 0;
 	m.nomem = 0;
-	m.nmemo = 0;
-	memset(m.memo_used, 0, sizeof(m.memo_used));
+	m.steps = 0;
+	m.seen = NULL;
+	memset(m.stars_local, 0, sizeof(m.stars_local));
+	m.stars.slot = m.stars_local;
+	m.stars.size = MEMO_LOCAL;
+	m.stars.n = 0;
+	/* The tail memo is cleared on first use: most lookups need none. */
+	m.tails.slot = NULL;
+	m.tails.size = m.tails.n = 0;
 	m.idx = idx;
 	m.q = q;
 	m.qlen = n;
 	m.ids = m.local;
 	m.cap = sizeof(m.local) / sizeof(m.local[0]);
 	visit(&m, &idx->nodes[0], 0);
-	if (m.nomem) {
+	last_steps = m.steps;
+	free(m.seen);
+	if (m.stars.slot != m.stars_local)
+		free(m.stars.slot);
+	if (m.tails.slot != NULL && m.tails.slot != m.tails_local)
+		free(m.tails.slot);
+	if (m.nomem || m.steps > ALIAS_STEPS_MAX) {
 		if (m.ids != m.local)
 			free(m.ids);
-		errno = ENOMEM;
+		errno = m.nomem ? ENOMEM : ETIME;
 		return -1;
 	}
 
 	/* Module ids follow the file's order: sort, drop repeats. */
-	if (m.n > 1)
-		qsort(m.ids, m.n, sizeof(*m.ids), id_cmp);
-	for (k = out = 0; k < m.n; k++)
-		if (out == 0 || m.ids[k] != m.ids[out - 1])
-			m.ids[out++] = m.ids[k];
+	compact(&m);
+	out = m.n;
 	if (cb != NULL)
 		for (k = 0; k < out; k++)
 			cb(idx->text + idx->modules[m.ids[k]], arg);
 	if (m.ids != m.local)
 		free(m.ids);
 	return (int)out;
+}
+
+unsigned long
+alias_lookup_steps(void)
+{
+	return last_steps;
 }
 
 void
@@ -920,5 +1227,6 @@ alias_stats(const struct alias_index *idx, struct alias_stats *st)
 	    idx->nnodes * sizeof(*idx->nodes) +
 	    idx->nvalues * sizeof(*idx->values) +
 	    idx->nmodules * sizeof(*idx->modules) + idx->textlen +
+	    idx->tailslen +
 	    (idx->path != NULL ? strlen(idx->path) + 1 : 0);
 }

@@ -970,7 +970,9 @@ l_modules(lua_State *L)
 	if (c->aliases != NULL) {
 		struct collect	 col = { L, 0 };
 
-		alias_lookup(c->aliases, modalias, collect_module, &col);
+		if (alias_lookup(c->aliases, modalias, collect_module,
+		    &col) == -1)
+			log_warn("lookup of MODALIAS %.40s... failed", modalias);
 	}
 #else
 	(void)c;

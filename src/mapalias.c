@@ -109,12 +109,37 @@ pat_wildcard(struct pat *p)
 		pat_add(p, "*");
 }
 
-/* Hand a finished pattern to the caller: 0, or -1 when it overflowed. */
+/*
+ * Whether every '[' in s has a ']' after it and no ']' stands alone: kmod
+ * drops any other pattern, so writing it would only hide the entry.
+ */
+static int
+brackets_balance(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == ']')
+			return 0;
+		if (*s == '[') {
+			while (*s != '\0' && *s != ']')
+				s++;
+			if (*s == '\0')
+				return 0;
+		}
+	}
+	return 1;
+}
+
+/* Hand a finished pattern to the caller: 0, or -1 when it overflowed or kmod would refuse it. */
 static int
 emit(struct line *l, struct pat *p, const char **why)
 {
 	if (p->overflow) {
 		*why = "pattern too long";
+		return -1;
+	}
+	/* Names and ids copied from the map (ofmap, pnpbiosmap) may hold brackets. */
+	if (!brackets_balance(p->s)) {
+		*why = "unmatched bracket in a field";
 		return -1;
 	}
 	l->cb(p->s, l->w[0], l->arg);

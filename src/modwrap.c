@@ -267,7 +267,7 @@ resolve_all(struct alias_index *idx, const char *alias_file, int first,
 	}
 	for (k = first; k < argc; k++) {
 		if ((r = alias_lookup(idx, argv[k], print_module, NULL)) == -1)
-			fatal("lookup of %s", argv[k]);
+			fatal("lookup of %.60s", argv[k]);
 		if (r == 0)
 			rc = EXIT_FAIL;
 	}
@@ -295,7 +295,7 @@ load_all(const struct invocation *inv, struct alias_index *idx, int argc,
 		log_warn("unable to load %s; running %s %s as given",
 		    inv->alias_file, inv->modprobe, argv[inv->first]);
 	else if (alias_lookup(idx, argv[inv->first], collect, &mods) == -1)
-		fatal("lookup of %s", argv[inv->first]);
+		fatal("lookup of %.60s", argv[inv->first]);
 	if (mods.n == 0)
 		rc = run_modprobe(inv->modprobe, inv->pass, inv->npass,
 		    argv[inv->first], params, nparams);

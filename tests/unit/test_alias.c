@@ -63,7 +63,9 @@ static const char edge_file[] =
     "alias [x]solo bracket_first\n"
     "alias ord* zeta\n"
     "alias ord* alpha\n"
-    "alias ord1* zeta\n";
+    "alias ord1* zeta\n"
+    "alias t*[]x bracket_empty\n"	/* fnmatch: "[]x" is no set, so literal */
+    "alias y[] bracket_short\n";	/* a tail shorter than a compiled set */
 
 struct lookup_case {
 	const char	*file;		/* real_file or edge_file */
@@ -138,6 +140,10 @@ static const struct lookup_case lookup_cases[] = {
 	{ edge_file, "ysolo", "" },
 	/* Order: by each module's first line in the file. */
 	{ edge_file, "ord1", "zeta alpha" },
+	{ edge_file, "tq[]x", "bracket_empty" },
+	{ edge_file, "tqx", "" },
+	{ edge_file, "tq]", "" },
+	{ edge_file, "y[]", "bracket_short" },
 	/* A query with an unmatched bracket is refused, as kmod refuses it. */
 	{ edge_file, "x[y", "" },
 	{ edge_file, "x]y", "" },
@@ -217,6 +223,8 @@ static const struct parse_case parse_cases[] = {
 	{ "unmatched '['", "alias usb:v[12 m\n", 0, 0, 1 },
 	{ "unmatched ']'", "alias usb:v12] m\n", 0, 0, 1 },
 	{ "']' first in a set is not kmod's", "alias a[]b]c m\n", 0, 0, 1 },
+	/* The only tail is shorter than the set it is compiled to try. */
+	{ "short bracket tail", "alias y[] m\n", 1, 1, 0 },
 	{ "real file", real_file, 24, 14, 0 },
 };
 
@@ -270,6 +278,79 @@ test_malformed_keeps_going(void **state)
 	assert_string_equal(c.buf, "ok");
 	alias_free(idx);
 	free(text);
+}
+
+/*
+ * An index without a single pattern answers nothing, and its lookups
+ * compute no pointer into the values it does not have (UBSan's
+ * "applying non-zero offset to null pointer" in the ASan build).
+ */
+static void
+test_empty_index(void **state)
+{
+	static const char	*texts[] = { "", "# only a comment\n",
+	    "options foo bar=1\n" };
+	struct alias_index	*idx;
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		idx = alias_parse(texts[i], strlen(texts[i]), "empty");
+		assert_non_null(idx);
+		assert_int_equal(alias_lookup(idx, "pci:v00008086", NULL, NULL),
+		    0);
+		assert_int_equal(alias_lookup(idx, "", NULL, NULL), 0);
+		alias_free(idx);
+	}
+}
+
+static void
+count_cb(const char *module, void *arg)
+{
+	(void)module;
+	++*(int *)arg;
+}
+
+/*
+ * A file made so that every query position walks a large trie (each
+ * pattern a star, then 'a' or '?' at each of 12 places) would cost
+ * nodes x positions; past ALIAS_STEPS_MAX the lookup gives up with ETIME
+ * and reports nothing, while a short query is still answered.
+ */
+static void
+test_step_budget(void **state)
+{
+	struct alias_index	*idx;
+	char			*text, *q, line[64];
+	size_t			 k, j, len = 0, n = 4096;
+	int			 calls = 0;
+
+	(void)state;
+	text = malloc(n * sizeof(line));
+	q = malloc(ALIAS_MAX);
+	assert_non_null(text);
+	assert_non_null(q);
+	for (k = 0; k < n; k++) {
+		len += (size_t)sprintf(text + len, "alias *");
+		for (j = 0; j < 12; j++)
+			text[len++] = (k >> j) & 1 ? '?' : 'a';
+		len += (size_t)sprintf(text + len, "*b m%zu\n", k % 7);
+	}
+	idx = alias_parse(text, len, "budget");
+	assert_non_null(idx);
+	memset(q, 'a', ALIAS_MAX - 2);
+	q[ALIAS_MAX - 2] = 'b';
+	q[ALIAS_MAX - 1] = '\0';
+	errno = 0;
+	assert_int_equal(alias_lookup(idx, q, count_cb, &calls), -1);
+	assert_int_equal(errno, ETIME);
+	assert_int_equal(calls, 0);
+	assert_true(alias_lookup_steps() > ALIAS_STEPS_MAX);
+	assert_int_equal(alias_lookup(idx, "aaaaaaaaaaaaab", count_cb, &calls), 7);
+	assert_true(alias_lookup_steps() < ALIAS_STEPS_MAX / 4);
+	alias_free(idx);
+	free(text);
+	free(q);
 }
 
 /* Many matches spill the lookup's small buffer onto the heap. */
@@ -512,6 +593,8 @@ main(void)
 		cmocka_unit_test(test_lookup_table),
 		cmocka_unit_test(test_parse_table),
 		cmocka_unit_test(test_malformed_keeps_going),
+		cmocka_unit_test(test_empty_index),
+		cmocka_unit_test(test_step_budget),
 		cmocka_unit_test(test_many_matches),
 		cmocka_unit_test(test_load_and_refresh),
 		cmocka_unit_test(test_random_against_plain_rule),

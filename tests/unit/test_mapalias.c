@@ -181,6 +181,11 @@ static const struct map_case map_cases[] = {
 	{ MAPALIAS_OF, 64, "x name", -1, "too few fields" },
 
 	/* pnpbiosmap */
+	/* A name kmod would refuse as a pattern is refused here, not written. */
+	{ MAPALIAS_OF, 64, "x na]me * *", -1, "unmatched bracket in a field" },
+	{ MAPALIAS_OF, 64, "x name t[ype *", -1, "unmatched bracket in a field" },
+	{ MAPALIAS_OF, 64, "x [n]ame * *", 2, "of:N[n]ameT*\nof:N[n]ameT*C*" },
+	{ MAPALIAS_PNPBIOS, 64, "x ]-/", -1, "unmatched bracket in a field" },
 	{ MAPALIAS_PNPBIOS, 64, "# module             id", 0, NULL },
 	{ MAPALIAS_PNPBIOS, 64, "parport_pc           PNP0400", 1,
 	    "pnp:dPNP0400*" },
