@@ -176,6 +176,7 @@ ts_after(const struct timespec *a, const struct timespec *b)
 }
 
 static void	budget_hook(lua_State *, lua_Debug *);
+static int	internal_frame(const lua_Debug *);
 
 /*
  * Whether the protected call running now must end: its budget is spent
@@ -235,11 +236,24 @@ void
 lcore_budget_check(lua_State *L)
 {
 	struct lcore	*c;
+	lua_Debug	 ar;
+	int		 level;
 
 	if ((c = core_lookup(L)) == NULL || !c->armed || !budget_spent(L, c))
 		return;
-	/* The C function's caller: the handler's line. */
-	luaL_where(L, 1);
+	/*
+	 * The C function's caller, as Lua's own errors say it: file:line.
+	 * When the caller made it a tail call, LuaJIT has dropped the
+	 * caller's frame: the nearest user frame further up, if any, is
+	 * named rather than hotplug2's runner.
+	 */
+	for (level = 1; lua_getstack(L, level, &ar); level++)
+		if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0 &&
+		    !internal_frame(&ar))
+			break;
+	if (!lua_getstack(L, level, &ar))
+		level = 1;
+	luaL_where(L, level);
 	budget_error(L, c);
 }
 

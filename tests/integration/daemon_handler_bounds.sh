@@ -14,7 +14,7 @@ math.floor = nil
 string, table, math = nil, nil, nil
 LUA
 cat >"$SCRATCH/conf/10-runaway.lua" <<'LUA'
-on({}, function(ev) return ev.DEVPATH:find(("a*"):rep(40) .. "b") end)
+on({}, function(ev) local r = ev.DEVPATH:find(("a*"):rep(40) .. "b") return r end)
 LUA
 cat >"$SCRATCH/conf/30-user.lua" <<'LUA'
 local fmt = string.format

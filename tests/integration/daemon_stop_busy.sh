@@ -8,7 +8,7 @@ mkdir -p "$SCRATCH/conf" "$SCRATCH/root"
 	i=0
 	while [ $i -lt 10 ]; do
 		echo 'on({}, function() while true do end end)'
-		echo 'on({}, function(ev) return ev.DEVPATH:find(("a*"):rep(40) .. "b") end)'
+		echo 'on({}, function(ev) local r = ev.DEVPATH:find(("a*"):rep(40) .. "b") return r end)'
 		i=$((i + 1))
 	done
 } >"$SCRATCH/conf/10-busy.lua"
