@@ -109,9 +109,9 @@ end
 
 -- A file's environment: the api, plus the file's own globals, which it
 -- may define while it loads and not after (a handler that assigns to an
--- unknown global is almost always a missing `local`).  Its string, table
--- and math are its own copies: what a file changes in them no other
--- file and no part of hotplug2 sees.  Strings' methods (s:find) come
+-- unknown global is almost always a missing `local`).  Its string, table,
+-- math and log are its own copies: what a file changes in them no other
+-- file and no part of hotplug2 sees (config is shared on purpose).  Strings' methods (s:find) come
 -- from the state's string metatable, which handler files cannot reach
 -- (getmetatable is not theirs).
 function R:environment(path)
@@ -126,6 +126,8 @@ function R:environment(path)
 		end,
 	})
 	for _, name in ipairs(LIBRARIES) do rawset(env, name, copy(self.libraries[name])) end
+	local log = self.api.log
+	if type(log) == "table" then rawset(env, "log", setmetatable(copy(log), getmetatable(log))) end
 	rawset(env, "on", function(m, fn)
 		if type(fn) ~= "function" then
 			error("on(match, handler): the handler must be a function", 2)

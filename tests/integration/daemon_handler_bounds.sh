@@ -1,6 +1,6 @@
 #!/bin/sh
 # The daemon with handler files that misbehave: one vandalises the libraries it shares with others, one runs a
-# runaway pattern; every other file still loads, and every event is handled.
+# runaway pattern, one exceeds the memory cap; every other file still loads, and every event is handled.
 . "$SOURCE_DIR/tests/integration/lib.sh"
 
 mkdir -p "$SCRATCH/conf" "$SCRATCH/root"
@@ -15,6 +15,9 @@ string, table, math = nil, nil, nil
 LUA
 cat >"$SCRATCH/conf/10-runaway.lua" <<'LUA'
 on({}, function(ev) local r = ev.DEVPATH:find(("a*"):rep(40) .. "b") return r end)
+LUA
+cat >"$SCRATCH/conf/20-hog.lua" <<'LUA'
+on({}, function() local s = "x" for _ = 1, 40 do s = s .. s end end)
 LUA
 cat >"$SCRATCH/conf/30-user.lua" <<'LUA'
 local fmt = string.format
@@ -45,4 +48,14 @@ done
 n=$(grep -c "10-runaway.lua:1: aborted: ran longer than its budget of 200 ms" \
     "$SCRATCH/err" || true)
 [ "$n" = 2 ] || fail "runaway pattern aborted $n times: $(cat "$SCRATCH/err")"
-echo "ok: the vandal changed nothing for 30-user.lua; the runaway pattern was aborted on both events"
+nomem="not enough memory: the scripts reached their memory cap"
+n=$(grep -c "$nomem" "$SCRATCH/err" || true)
+[ "$n" = 2 ] || fail "the memory hog failed $n times: $(cat "$SCRATCH/err")"
+# hotplug2 test says the same.
+timeout 60 "$HOTPLUG2" test -c "$SCRATCH/conf" -r "$SCRATCH/root" -m /dev/null \
+    --event "$SCRATCH/rec" >"$SCRATCH/test.out" 2>"$SCRATCH/test.err" || true
+grep -q "$nomem" "$SCRATCH/test.err" "$SCRATCH/test.out" ||
+	fail "hotplug2 test: no memory cap: $(cat "$SCRATCH/test.err")"
+grep -q "10-runaway.lua:1: aborted: ran longer than its budget" "$SCRATCH/test.err" "$SCRATCH/test.out" ||
+	fail "hotplug2 test: no budget abort: $(cat "$SCRATCH/test.err")"
+echo "ok: the vandal changed nothing for 30-user.lua; the runaway pattern and the memory hog were stopped on both events"

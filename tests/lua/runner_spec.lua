@@ -135,6 +135,7 @@ table.concat = nil
 table.insert = error
 math.floor = nil
 math.huge = 0
+log.info = nil
 string, table, math = nil, nil, nil
 ]]
 	it("gives each file its own string, table and math", function()
@@ -146,6 +147,7 @@ assert(s == "a-1" and ("%d"):format(2) == "2")
 assert(string.find("abc", "b") == 2 and ("abc"):find("c") == 3)
 assert(table.concat({ "x", "y" }, ",") == "x,y" and math.floor(1.5) == 1)
 assert(math.huge > 1e308 and string.rep("a", 2) == "aa")
+log.info("%s", "still here")
 on({}, function(ev) setenv(ev, "OUT", table.concat({ string.format("%02d", 7) })) end)
 ]]))
 		local ev = copy(tty)
