@@ -429,8 +429,7 @@ lcore_pcall(lua_State *L, int nargs, int nresults, const char *what)
 		lua_pop(L, 1);
 		lua_pushlightuserdata(L, (void *)&nomem_key);
 		lua_rawget(L, LUA_REGISTRYINDEX);
-	}
-	else if (rc == LUA_ERRERR)
+	} else if (rc == LUA_ERRERR)
 		log_warnx("%s%serror while handling an error",
 		    what ? what : "", what ? ": " : "");
 	lua_gc(L, LUA_GCCOLLECT, 0);
