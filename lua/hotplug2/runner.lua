@@ -111,9 +111,9 @@ end
 -- may define while it loads and not after (a handler that assigns to an
 -- unknown global is almost always a missing `local`).  Its string, table,
 -- math and log are its own copies: what a file changes in them no other
--- file and no part of hotplug2 sees (config is shared on purpose).  Strings' methods (s:find) come
--- from the state's string metatable, which handler files cannot reach
--- (getmetatable is not theirs).
+-- file and no part of hotplug2 sees (config is shared on purpose).
+-- Strings' methods (s:find) come from the state's string metatable,
+-- which handler files cannot reach (getmetatable is not theirs).
 function R:environment(path)
 	local sealed = false
 	local env = setmetatable({}, {
