@@ -26,6 +26,7 @@
 #include "lcore.h"
 #include "log.h"
 #include "lregex.h"
+#include "lstrpat.h"
 #include "modalias.h"
 #include "passwd.h"
 #include "rootfs.h"
@@ -40,6 +41,9 @@
  */
 #pragma weak spawn_async
 #pragma weak spawn_sync
+/* The daemon's stop request (sig.c): a handler that is running notices it. */
+#pragma weak sig_stop_requested
+int	sig_stop_requested(void);
 
 /* Instructions between two looks at the clock. */
 #define LCORE_HOOK_COUNT	1000
@@ -70,13 +74,32 @@ struct lcore {
 	unsigned int		 budget_ms;
 	int			 armed;		/* a protected call is running */
 	int			 expired;	/* its budget ran out */
+	int			 stopping;	/* ... or the daemon is stopping */
 	struct timespec		 deadline;
 	const char		*what;		/* lcore_pcall's label, for the log */
+	struct memcap		*memcap;	/* set_memory_cap's allocator */
+};
+
+/*
+ * The memory cap of a state made by someone else (busted's): a counting
+ * allocator put in front of the state's own with lua_setallocf.  Only
+ * what a protected call adds counts, from the start of the outermost
+ * one, so the test runner's own memory never does.  One per process:
+ * only test runners use it, and they have one state.
+ */
+struct memcap {
+	lua_Alloc	 f;
+	void		*ud;
+	size_t		 used;
+	size_t		 base;		/* used when the call began */
+	size_t		 cap;
+	int		 active;	/* a protected call is running */
 };
 
 /* Registry keys: the struct lcore userdata (for the hook), the message handler. */
 static const char	lcore_key;
 static const char	traceback_key;
+static const char	nomem_key;
 
 static struct lcore *
 core_of(lua_State *L)
@@ -152,36 +175,86 @@ ts_after(const struct timespec *a, const struct timespec *b)
 	    (a->tv_sec == b->tv_sec && a->tv_nsec > b->tv_nsec);
 }
 
+static void	budget_hook(lua_State *, lua_Debug *);
+static int	internal_frame(const lua_Debug *);
+
 /*
- * The count hook.  Once the budget is spent it fires on every
- * instruction, so a handler that catches the error with pcall gets it
- * again at once and cannot keep running.
+ * Whether the protected call running now must end: its budget is spent
+ * or the daemon was asked to stop.  Once that is so, the count hook
+ * fires on every instruction, so a handler that catches the error with
+ * pcall gets it again at once and cannot keep running.
  */
+static int
+budget_spent(lua_State *L, struct lcore *c)
+{
+	struct timespec	 now;
+
+	if (c->expired)
+		return 1;
+	if (&sig_stop_requested != NULL && sig_stop_requested())
+		c->stopping = 1;
+	else {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (!ts_after(&now, &c->deadline))
+			return 0;
+	}
+	c->expired = 1;
+	lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
+	return 1;
+}
+
+/* Raise the abort with where (already pushed) in front. */
+static int
+budget_error(lua_State *L, struct lcore *c)
+{
+	if (c->stopping)
+		lua_pushliteral(L, "aborted: the daemon is stopping");
+	else
+		lua_pushfstring(L, "aborted: ran longer than its budget of "
+		    "%d ms", (int)c->budget_ms);
+	lua_concat(L, 2);
+	return lua_error(L);
+}
+
 static void
 budget_hook(lua_State *L, lua_Debug *ar)
 {
 	struct lcore	*c;
-	struct timespec	 now;
 
-	if ((c = core_lookup(L)) == NULL || !c->armed)
+	if ((c = core_lookup(L)) == NULL || !c->armed || !budget_spent(L, c))
 		return;
-	if (!c->expired) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (!ts_after(&now, &c->deadline))
-			return;
-		c->expired = 1;
-		lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
-	}
 	/* Where it was, as Lua's own errors say it: file:line. */
 	if (lua_getstack(L, 0, ar) && lua_getinfo(L, "Sl", ar) &&
 	    ar->currentline > 0)
 		lua_pushfstring(L, "%s:%d: ", ar->short_src, ar->currentline);
 	else
 		lua_pushliteral(L, "");
-	lua_pushfstring(L, "aborted: ran longer than its budget of %d ms",
-	    (int)c->budget_ms);
-	lua_concat(L, 2);
-	lua_error(L);
+	budget_error(L, c);
+}
+
+void
+lcore_budget_check(lua_State *L)
+{
+	struct lcore	*c;
+	lua_Debug	 ar;
+	int		 level;
+
+	if ((c = core_lookup(L)) == NULL || !c->armed || !budget_spent(L, c))
+		return;
+	/*
+	 * The C function's caller, as Lua's own errors say it: file:line.
+	 * When the caller made it a tail call, LuaJIT has dropped the
+	 * caller's frame: the nearest user frame further up, if any, is
+	 * named rather than hotplug2's runner.
+	 */
+	for (level = 1; lua_getstack(L, level, &ar); level++)
+		if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0 &&
+		    !internal_frame(&ar))
+			break;
+	if (!lua_getstack(L, level, &ar))
+		level = 1;
+	luaL_where(L, level);
+	budget_error(L, c);
 }
 
 /*
@@ -292,6 +365,7 @@ lcore_pcall(lua_State *L, int nargs, int nresults, const char *what)
 	struct timespec	 t0, t1, saved_deadline;
 	const char	*saved_what = NULL;
 	int		 base, rc, saved_armed = 0, saved_expired = 0;
+	int		 saved_stopping = 0;
 
 	/*
 	 * Nothing here may allocate outside the protected call: a full
@@ -306,6 +380,7 @@ lcore_pcall(lua_State *L, int nargs, int nresults, const char *what)
 		saved_what = c->what;
 		saved_armed = c->armed;
 		saved_expired = c->expired;
+		saved_stopping = c->stopping;
 		saved_deadline = c->deadline;
 		c->what = what;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -313,6 +388,11 @@ lcore_pcall(lua_State *L, int nargs, int nresults, const char *what)
 		ts_add_ms(&c->deadline, c->budget_ms);
 		c->armed = 1;
 		c->expired = 0;
+		c->stopping = 0;
+		if (c->memcap != NULL && !saved_armed) {
+			c->memcap->base = c->memcap->used;
+			c->memcap->active = 1;
+		}
 		if (lua_gethook(L) != budget_hook)
 			lua_sethook(L, budget_hook, LUA_MASKCOUNT,
 			    LCORE_HOOK_COUNT);
@@ -327,19 +407,29 @@ lcore_pcall(lua_State *L, int nargs, int nresults, const char *what)
 			clock_gettime(CLOCK_MONOTONIC, &t1);
 			ts_add_diff(&saved_deadline, &t0, &t1);
 		}
+		if (c->memcap != NULL && !saved_armed)
+			c->memcap->active = 0;
 		c->deadline = saved_deadline;
 		c->armed = saved_armed;
 		c->expired = saved_expired;
+		c->stopping = saved_stopping;
 		c->what = saved_what;
 	}
 	lua_remove(L, base);
 	if (rc == 0)
 		return 0;
-	/* Lua runs no message handler for these: say what happened. */
-	if (rc == LUA_ERRMEM)
-		log_warnx("%s%snot enough memory: the scripts reached their "
-		    "memory cap", what ? what : "", what ? ": " : "");
-	else if (rc == LUA_ERRERR)
+	/*
+	 * Lua runs no message handler for these: say what happened.  The
+	 * message left for the caller is made in advance, since memory
+	 * is what ran out.
+	 */
+	if (rc == LUA_ERRMEM) {
+		log_warnx("%s%s" LCORE_NOMEM, what ? what : "",
+		    what ? ": " : "");
+		lua_pop(L, 1);
+		lua_pushlightuserdata(L, (void *)&nomem_key);
+		lua_rawget(L, LUA_REGISTRYINDEX);
+	} else if (rc == LUA_ERRERR)
 		log_warnx("%s%serror while handling an error",
 		    what ? what : "", what ? ": " : "");
 	lua_gc(L, LUA_GCCOLLECT, 0);
@@ -374,6 +464,72 @@ l_set_budget(lua_State *L)
 		return luaL_error(L, "budget must be 1..3600000 ms, not %d",
 		    (int)ms);
 	c->budget_ms = (unsigned int)ms;
+	return 0;
+}
+
+/* --- the memory cap (states made elsewhere) ----------------------------- */
+
+static struct memcap	memcap;
+
+static int
+memcap_restore(lua_State *L)
+{
+	lua_setallocf(L, memcap.f, memcap.ud);
+	return 0;
+}
+
+static void *
+memcap_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+	struct memcap	*m = ud;
+	void		*p;
+
+	/* As script.c's allocator: only growth is refused. */
+	if (m->active && nsize > osize &&
+	    m->used - osize + nsize > m->base + m->cap)
+		return NULL;
+	p = m->f(m->ud, ptr, osize, nsize);
+	if (p != NULL || nsize == 0)
+		m->used = m->used - osize + nsize;
+	return p;
+}
+
+/*
+ * core.set_memory_cap([bytes]): make protected calls fail with "not
+ * enough memory" once they have added bytes (default LCORE_MEM_CAP),
+ * as the daemon's allocator does.  For states the daemon did not make:
+ * hotplug2.testing under busted.
+ */
+static int
+l_set_memory_cap(lua_State *L)
+{
+	struct lcore	*c = core_of(L);
+	lua_Integer	 cap = luaL_optinteger(L, 1, LCORE_MEM_CAP);
+
+	if (cap <= 0)
+		return luaL_error(L, "memory cap must be positive");
+	if (c->memcap == NULL) {
+		/*
+		 * The allocator lives in this object, which the package
+		 * library unloads when the state closes: a finalizer
+		 * anchored in the registry, and so run before that, puts
+		 * the state's own allocator back.
+		 */
+		if (lua_getallocf(L, NULL) != memcap_alloc) {
+			memcap.f = lua_getallocf(L, &memcap.ud);
+			memcap.used = (size_t)lua_gc(L, LUA_GCCOUNT, 0) * 1024 +
+			    (size_t)lua_gc(L, LUA_GCCOUNTB, 0);
+			lua_newuserdata(L, 1);
+			lua_createtable(L, 0, 1);
+			lua_pushcfunction(L, memcap_restore);
+			lua_setfield(L, -2, "__gc");
+			lua_setmetatable(L, -2);
+			luaL_ref(L, LUA_REGISTRYINDEX);
+			lua_setallocf(L, memcap_alloc, &memcap);
+		}
+		c->memcap = &memcap;
+	}
+	c->memcap->cap = (size_t)cap;
 	return 0;
 }
 
@@ -1695,9 +1851,11 @@ static const luaL_Reg core_funcs[] = {
 	{ "run",		l_run },
 	{ "script_files",	l_script_files },
 	{ "set_budget",		l_set_budget },
+	{ "set_memory_cap",	l_set_memory_cap },
 	{ "set_root",		l_set_root },
 	{ "set_verbose",	l_set_verbose },
 	{ "spawn",		l_spawn },
+	{ "string_library",	lstrpat_library },
 	{ "symlink",		l_symlink },
 	{ "uid",		l_uid },
 	{ "unlink",		l_unlink },
@@ -1726,6 +1884,9 @@ luaopen_hotplug2_core(lua_State *L)
 	lua_rawset(L, LUA_REGISTRYINDEX);
 	lua_pushlightuserdata(L, (void *)&traceback_key);
 	lua_pushcfunction(L, traceback);
+	lua_rawset(L, LUA_REGISTRYINDEX);
+	lua_pushlightuserdata(L, (void *)&nomem_key);
+	lua_pushliteral(L, LCORE_NOMEM);
 	lua_rawset(L, LUA_REGISTRYINDEX);
 	if ((c->rootfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return luaL_error(L, "unable to open /: %s", strerror(errno));

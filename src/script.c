@@ -20,12 +20,11 @@
 
 /*
  * What the Lua allocator may hold unless script_options.mem_cap says
- * otherwise.  The default scripts need about 200 KiB; the cap only
- * stops a script that leaks from taking the daemon's memory with it.
- * Past it allocations fail, which Lua reports as "not enough memory" in
- * the handler that asked, and that handler's work is lost.
+ * otherwise (see lcore.h).  Past it allocations fail, which Lua reports
+ * as "not enough memory" in the handler that asked, and that handler's
+ * work is lost.
  */
-#define SCRIPT_MEM_CAP		(8 * 1024 * 1024)
+#define SCRIPT_MEM_CAP		LCORE_MEM_CAP
 
 /* The Lua modules of lua/hotplug2, compiled in (see cmake/embed.cmake). */
 struct script_module {

@@ -9,6 +9,8 @@
 
 static int			 sig_pipe[2] = { -1, -1 };
 static volatile sig_atomic_t	 sig_bits;
+/* Never cleared: a stop is final, and Lua's count hook polls it. */
+static volatile sig_atomic_t	 sig_stop;
 
 static void
 sig_handler(int signo)
@@ -24,6 +26,7 @@ sig_handler(int signo)
 	case SIGTERM:
 	case SIGINT:
 		sig_bits |= SIG_STOP;
+		sig_stop = 1;
 		break;
 	case SIGUSR1:
 		sig_bits |= SIG_PERSIST;
@@ -75,4 +78,10 @@ sig_take(void)
 	sig_bits = 0;
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return bits;
+}
+
+int
+sig_stop_requested(void)
+{
+	return sig_stop != 0;
 }

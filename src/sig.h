@@ -17,4 +17,11 @@ int		 sig_init(void);
 /* Empty the pipe and return the SIG_* bits of what arrived since the last call. */
 unsigned int	 sig_take(void);
 
+/*
+ * Whether SIGTERM or SIGINT has arrived, ever.  Safe to call at any time
+ * (the script layer's budget check polls it, so a handler that is stuck
+ * is stopped too).
+ */
+int		 sig_stop_requested(void);
+
 #endif

@@ -31,8 +31,18 @@ local SAFE = {
 	"tonumber", "tostring", "type", "unpack",
 }
 
+-- Lua's libraries a handler file gets its own copy of.  string is the
+-- core's bounded one when the core has it (see core.string_library).
+local LIBRARIES = { "math", "string", "table" }
+
 local function plain_pcall(f, ...)
 	return pcall(f, ...)
+end
+
+local function copy(t)
+	local c = {}
+	for k, v in pairs(t) do c[k] = v end
+	return c
 end
 
 function M.new(o)
@@ -44,6 +54,10 @@ function M.new(o)
 		files = {},
 		problems = {},
 		current = nil,
+		libraries = {
+			math = math, table = table,
+			string = o.core.string_library and o.core.string_library() or string,
+		},
 	}, R)
 	local report = o.report
 	if o.dry_run then
@@ -77,7 +91,6 @@ end
 function R:make_api()
 	local api = {}
 	for _, name in ipairs(SAFE) do api[name] = _G[name] end
-	api.string, api.table, api.math = string, table, math
 	api.present, api.absent, api.pattern = match.present, match.absent, match.pattern
 	api.stop = STOP
 	for name, f in pairs(self.actions) do api[name] = f end
@@ -98,7 +111,11 @@ end
 
 -- A file's environment: the api, plus the file's own globals, which it
 -- may define while it loads and not after (a handler that assigns to an
--- unknown global is almost always a missing `local`).
+-- unknown global is almost always a missing `local`).  Its string, table,
+-- math and log are its own copies: what a file changes in them no other
+-- file and no part of hotplug2 sees (config is shared on purpose).
+-- Strings' methods (s:find) come from the state's string metatable,
+-- which handler files cannot reach (getmetatable is not theirs).
 function R:environment(path)
 	local sealed = false
 	local env = setmetatable({}, {
@@ -110,6 +127,9 @@ function R:environment(path)
 			rawset(t, k, v)
 		end,
 	})
+	for _, name in ipairs(LIBRARIES) do rawset(env, name, copy(self.libraries[name])) end
+	local log = self.api.log
+	if type(log) == "table" then rawset(env, "log", setmetatable(copy(log), getmetatable(log))) end
 	rawset(env, "on", function(m, fn)
 		if type(fn) ~= "function" then
 			error("on(match, handler): the handler must be a function", 2)

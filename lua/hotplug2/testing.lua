@@ -211,6 +211,8 @@ function T:activate()
 		core.set_root(self.root)
 		core.load_aliases(self.alias_file)
 		core.set_budget(self.budget_ms)
+		-- The daemon's memory cap, counted from the start of each call.
+		core.set_memory_cap()
 		active = self
 	end
 end

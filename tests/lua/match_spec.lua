@@ -44,6 +44,8 @@ describe("hotplug2.match", function()
 		assert.is_true(select(2, match.compile { X = function() return true end }))
 		assert.is_true(select(2, match.compile { X = { "a", function() end } }))
 		assert.is_true(select(2, match.compile(function() end)))
+		-- A pattern runs on what a device sent: under its own budget.
+		assert.is_true(select(2, match.compile { X = match.pattern "^a" }))
 	end)
 
 	local bad = {

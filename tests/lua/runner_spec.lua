@@ -119,6 +119,50 @@ describe("hotplug2.runner", function()
 		assert(r:load_file("b.lua", "assert(make_node)\n"))
 	end)
 
+	-- What a file may try on what it shares with others: each must leave
+	-- the next file, and hotplug2's own modules, as they were.
+	local VANDAL = [[
+string.format = nil
+string.find = function() error("vandal's find") end
+string.rep = nil
+table.concat = nil
+table.insert = error
+math.floor = nil
+math.huge = 0
+log.info = nil
+string, table, math = nil, nil, nil
+]]
+	it("gives each file its own string, table and math", function()
+		local r = new()
+		assert(r:load_file("00-vandal.lua", VANDAL))
+		assert(r:load_file("10-user.lua", [[
+local s = string.format("%s-%d", "a", 1)
+assert(s == "a-1" and ("%d"):format(2) == "2")
+assert(string.find("abc", "b") == 2 and ("abc"):find("c") == 3)
+assert(table.concat({ "x", "y" }, ",") == "x,y" and math.floor(1.5) == 1)
+assert(math.huge > 1e308 and string.rep("a", 2) == "aa")
+log.info("%s", "still here")
+on({}, function(ev) setenv(ev, "OUT", table.concat({ string.format("%02d", 7) })) end)
+]]))
+		local ev = copy(tty)
+		assert.are.equal(0, r:handle(ev))
+		assert.are.equal("07", ev.OUT)
+		-- Nor did the vandal reach the state's own libraries.
+		assert.is_function(string.format)
+		assert.is_function(table.concat)
+		assert.are.equal(math.huge, 1 / 0)
+	end)
+
+	it("keeps strings' metatable out of handler files' reach", function()
+		local r = new()
+		local ok, err = r:load_file("meta.lua", "getmetatable('').__index.format = nil")
+		assert.is_false(ok)
+		assert.truthy(err:find("unknown name 'getmetatable'", 1, true), err)
+		ok, err = r:load_file("meta2.lua", "local s = '' s.format = nil")
+		assert.is_false(ok)
+		assert.is_function(("").format)
+	end)
+
 	it("rejects bad registrations at the line that made them", function()
 		local r = new()
 		local ok, err = r:load_file("reg.lua", "\non({ ACTION = true }, function() end)")

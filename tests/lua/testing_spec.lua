@@ -254,6 +254,50 @@ end)
 			1, true), failures[1])
 	end)
 
+	-- A runaway pattern on a device-supplied string: the budget ends it in
+	-- the C matcher, and the next handler and the next event run.
+	it("stops a runaway pattern with the daemon's budget", function()
+		local hp = testing.new { budget_ms = 50, scripts = {
+			{ "10-find.lua", [[
+-- Not tail calls: LuaJIT would drop the line that made them.
+on({}, function(ev) local r = ev.NAME:find(("a*"):rep(40) .. "b") return r end)
+on({}, function(ev) local r = ev.NAME:rep(8000):match(("a?"):rep(200000)) return r end)
+on({ NAME = pattern(("a*"):rep(40) .. "b") }, function(ev) setenv(ev, "HIT", "1") end)
+]] },
+			{ "20-next.lua", "on({}, function(ev) setenv(ev, 'NEXT', 'yes') end)" } } }
+		for _ = 1, 2 do
+			local t0 = os.time()
+			local _, failures, ev = hp:try { ACTION = "add", DEVPATH = "/devices/x",
+				NAME = ("a"):rep(40) }
+			assert.is_true(os.time() - t0 < 5)
+			assert.are.equal(3, #failures, table.concat(failures, "\n"))
+			assert.truthy(failures[1]:find("10-find.lua:2: aborted: ran longer than its budget of 50 ms",
+				1, true), failures[1])
+			assert.truthy(failures[2]:find("10-find.lua:3: pattern too complex", 1, true), failures[2])
+			assert.truthy(failures[3]:find("aborted: ran longer than its budget of 50 ms", 1, true),
+				failures[3])
+			assert.are.equal("yes", ev.NEXT)
+			assert.is_nil(ev.HIT)
+		end
+	end)
+
+	it("caps handlers' memory as the daemon does", function()
+		local hp = testing.new { scripts = { { "10-hog.lua", [[
+local keep = {}
+on({ HOG = "table" }, function() for i = 1, 1e7 do keep[i] = { i } end end)
+on({ HOG = "string" }, function() local s = "x" for _ = 1, 40 do s = s .. s end end)
+on({ HOG = "rep" }, function() return ("x"):rep(1e9) end)
+on({}, function(ev) setenv(ev, "NEXT", "yes") keep = {} end)
+]] } } }
+		for _, kind in ipairs { "table", "string", "rep" } do
+			local _, failures, ev = hp:try { ACTION = "add", DEVPATH = "/devices/x", HOG = kind }
+			assert.are.equal(1, #failures, kind)
+			assert.truthy(failures[1]:find("not enough memory: the scripts reached their memory cap",
+				1, true), kind .. ": " .. failures[1])
+			assert.are.equal("yes", ev.NEXT)
+		end
+	end)
+
 	it("refuses events that are not events", function()
 		local hp = testing.new { scripts = { { "n.lua", "" } } }
 		assert.has_error(function() hp:handle { DEVPATH = "/x" } end, "an event needs ACTION and DEVPATH")
