@@ -17,6 +17,7 @@
 #include "exec.h"
 #include "log.h"
 #include "queue.h"
+#include "sig.h"
 #include "spawn.h"
 
 extern char **environ;
@@ -651,6 +652,15 @@ spawn_sync(char *const argv[], char *const envp[], unsigned int timeout_ms,
 			break;
 		}
 		now = spawn_now_ms();
+		/*
+		 * SIGTERM or SIGINT: the daemon stops within a second, so
+		 * the command a handler waits for does not finish.
+		 */
+		if (!killed && sig_stop_requested()) {
+			log_warnx("stopping: killing %s[%ld], which a handler "
+			    "waits for", cmd, (long)pid);
+			deadline = now;
+		}
 		if (now >= deadline && !killed) {
 			kill(-pid, SIGKILL);
 			kill(pid, SIGKILL);
