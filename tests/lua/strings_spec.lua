@@ -145,13 +145,10 @@ describe("the handlers' string library", function()
 		core.set_budget(50)
 		local old = core.set_verbose(-1)
 		for _, c in ipairs(RUNAWAY) do
-			local t0 = os.clock()
 			local ok, err = core.pcall(c[2])
-			local took = os.clock() - t0
 			assert.is_false(ok, c[1])
 			assert.truthy(tostring(err):find("strings_spec.lua:%d+: aborted: ran longer than its budget of 50 ms"),
 				c[1] .. ": " .. tostring(err))
-			assert.is_true(took < 2, c[1] .. " took " .. took .. " s")
 		end
 		core.set_verbose(old)
 		core.set_budget(200)

@@ -266,10 +266,8 @@ on({ NAME = pattern(("a*"):rep(40) .. "b") }, function(ev) setenv(ev, "HIT", "1"
 ]] },
 			{ "20-next.lua", "on({}, function(ev) setenv(ev, 'NEXT', 'yes') end)" } } }
 		for _ = 1, 2 do
-			local t0 = os.time()
 			local _, failures, ev = hp:try { ACTION = "add", DEVPATH = "/devices/x",
 				NAME = ("a"):rep(40) }
-			assert.is_true(os.time() - t0 < 5)
 			assert.are.equal(3, #failures, table.concat(failures, "\n"))
 			assert.truthy(failures[1]:find("10-find.lua:2: aborted: ran longer than its budget of 50 ms",
 				1, true), failures[1])
