@@ -118,15 +118,15 @@ number_arg(const char *name, const char *s, unsigned long min,
 	return v;
 }
 
-/* /sys/kernel/uevent_seqnum, or 0 when it cannot be read (2.4, no sysfs). */
+/* The decimal counter in path, or 0 when it cannot be read. */
 static uint64_t
-read_kernel_seqnum(void)
+read_counter(const char *path)
 {
 	char	 buf[32];
 	ssize_t	 n;
 	int	 fd;
 
-	if ((fd = open(PATH_UEVENT_SEQNUM, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
 		return 0;
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
@@ -134,6 +134,13 @@ read_kernel_seqnum(void)
 		return 0;
 	buf[n] = '\0';
 	return strtoull(buf, NULL, 10);
+}
+
+/* /sys/kernel/uevent_seqnum, or 0 when it cannot be read (2.4, no sysfs). */
+static uint64_t
+read_kernel_seqnum(void)
+{
+	return read_counter(PATH_UEVENT_SEQNUM);
 }
 
 /*
@@ -145,20 +152,10 @@ static uint64_t
 read_dnode_seqnum(void)
 {
 	const char	*path = getenv(DNODE_SEQNUM_ENV);
-	char		 buf[32];
-	ssize_t		 n;
-	int		 fd;
 
 	if (path == NULL || *path == '\0')
 		path = DNODE_SEQNUM_FILE;
-	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	return strtoull(buf, NULL, 10);
+	return read_counter(path);
 }
 
 /* The queue's ceiling (queue_ceiling_fn): the counter that numbers events. */
