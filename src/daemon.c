@@ -326,7 +326,7 @@ stop(struct hp2d *d)
 	log_info("stopping: %u queued event%s not handled", n,
 	    n == 1 ? "" : "s");
 	d->stopping = 1;
-	d->stop_deadline = spawn_now_ms() + DAEMON_STOP_TIMEOUT_MS;
+	d->stop_deadline = child_now_ms() + DAEMON_STOP_TIMEOUT_MS;
 	if (d->nlfd != -1) {
 		close(d->nlfd);
 		d->nlfd = -1;
@@ -414,7 +414,7 @@ sync_read(void *arg)
 
 	if (d->nlfd == -1 || d->stopping)
 		return 0;
-	read_netlink(d, spawn_now_ms());
+	read_netlink(d, child_now_ms());
 	return !queue_full(d->q);
 }
 
@@ -580,7 +580,7 @@ loop(struct hp2d *d)
 	int		 timeout, wake, in;
 
 	for (;;) {
-		now = spawn_now_ms();
+		now = child_now_ms();
 		if (!d->stopping) {
 			if (d->nlfd != -1)
 				read_netlink(d, now);
@@ -669,7 +669,7 @@ loop(struct hp2d *d)
 			if (sigs & SIG_STOP)
 				stop(d);
 		}
-		spawn_expire(spawn_now_ms());
+		spawn_expire(child_now_ms());
 	}
 	spawn_reap(helper_exit, d);
 	/* --once promises every device handled: say when it could not be. */

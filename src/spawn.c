@@ -14,26 +14,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "exec.h"
+#include "child.h"
 #include "log.h"
 #include "queue.h"
 #include "sig.h"
 #include "spawn.h"
-
-extern char **environ;
-
-#define SPAWN_CMDLINE_MAX	256	/* of the command line kept for the log */
-#define SPAWN_LINE_MAX		512	/* longer output lines are logged in parts */
-#define SPAWN_READS_MAX		16	/* per child and loop iteration */
-#define SPAWN_LOG_LINES_MAX	200	/* of output logged per command */
-
-/* A child's output pipe and the line being assembled from it. */
-struct output {
-	int		 fd;		/* -1 once closed */
-	unsigned int	 lines;		/* logged so far */
-	size_t		 len;
-	char		 buf[SPAWN_LINE_MAX];
-};
 
 /*
  * One command.  argv, envp and devpath live in the same allocation,
@@ -43,7 +28,7 @@ struct output {
 struct job {
 	struct job	*next;
 	pid_t		 pid;
-	struct output	 out;
+	struct child_output out;
 	int		 killed;	/* by the timeout */
 	uint64_t	 start_ms;
 	uint64_t	 deadline_ms;
@@ -51,7 +36,7 @@ struct job {
 	char		*devpath;
 	char		**argv;
 	char		**envp;
-	char		 cmdline[SPAWN_CMDLINE_MAX];
+	char		 cmdline[CHILD_CMDLINE_MAX];
 };
 
 static struct job	*running;	/* unordered */
@@ -62,15 +47,6 @@ static unsigned int	 child_timeout_ms = SPAWN_TIMEOUT_DEFAULT_MS;
 static int		 hook_fd = -1;
 static int		(*hook_fn)(void *);
 static void		*hook_arg;
-
-uint64_t
-spawn_now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 void
 spawn_sync_hook(int fd, int (*fn)(void *), void *arg)
@@ -97,24 +73,6 @@ unsigned int
 spawn_pending(void)
 {
 	return npending;
-}
-
-/* "argv0 arg1 ..." for the log, cut at SPAWN_CMDLINE_MAX. */
-static void
-make_cmdline(char *out, size_t outlen, char *const argv[])
-{
-	size_t	 n = 0;
-	int	 i, w;
-
-	out[0] = '\0';
-	for (i = 0; argv[i] != NULL && n < outlen; i++) {
-		w = snprintf(out + n, outlen - n, "%s%s", i > 0 ? " " : "",
-		    argv[i]);
-		/* w is what would have been written: past the end, stop. */
-		if (w < 0 || (size_t)w >= outlen - n)
-			break;
-		n += (size_t)w;
-	}
 }
 
 static size_t
@@ -171,213 +129,20 @@ job_new(char *const argv[], char *const envp[], const char *devpath,
 	vec_copy(j->envp, &strs, envp, ne);
 	j->devpath = strs;
 	memcpy(strs, devpath != NULL ? devpath : "", sd);
-	make_cmdline(j->cmdline, sizeof(j->cmdline), argv);
+	child_cmdline(j->cmdline, sizeof(j->cmdline), argv);
 	return j;
-}
-
-/*
- * What a child reads from: /dev/null, or, where there is none yet (an
- * initramfs whose /dev the scripts are about to fill), the read end of a
- * pipe whose write end is already closed, which reads as end of file
- * just the same.  Close-on-exec: the child gets a dup2'd copy.
- */
-static int __attribute__((noinline))
-empty_input(void)
-{
-	int	 fd, p[2];
-
-	if ((fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) != -1)
-		return fd;
-	if (pipe2(p, O_CLOEXEC) == -1)
-		return -1;
-	close(p[1]);
-	return p[0];
-}
-
-/*
- * vfork rather than fork: the daemon's pages are not copied, which is
- * what glibc's posix_spawn does too (whose <spawn.h> our own spawn.h
- * hides).  The child gets empty_input() as stdin, the pipe as stdout and
- * stderr (or inherits ours when outfd is NULL), default signal handling
- * and its own process group, so a timeout kills whatever it started
- * too.  It gets no other descriptor of ours: not the netlink socket, not
- * what the daemon inherited.  The program is looked up along the PATH of
- * envp here, before the vfork, where a missing one is an error of the
- * caller's; an exec that fails all the same is reported through a
- * close-on-exec pipe.
- */
-static pid_t
-start_child(char *const argv[], char *const envp[], int *outfd)
-{
-	static const int	 sigs[] = { SIGHUP, SIGTERM, SIGINT, SIGUSR1,
-	    SIGCHLD, SIGPIPE };
-	sigset_t		 all, old;
-	pid_t			 pid;
-	ssize_t			 n;
-	int			 p[2] = { -1, -1 }, e[2], err = 0, nullfd;
-	size_t			 i;
-	char			 prog[PATH_MAX];
-
-	if (exec_resolve(argv[0], envp != NULL ? exec_env_path(envp) :
-	    getenv("PATH"), prog, sizeof(prog)) == -1)
-		return -1;
-
-	/* Only our end is non-blocking: the child must not see EAGAIN. */
-	if (outfd != NULL && (pipe2(p, O_CLOEXEC) == -1 ||
-	    fcntl(p[0], F_SETFL, O_NONBLOCK) == -1)) {
-		err = errno;
-		if (p[0] != -1) {
-			close(p[0]);
-			close(p[1]);
-		}
-		errno = err;
-		return -1;
-	}
-	if (pipe2(e, O_CLOEXEC) == -1) {
-		err = errno;
-		goto fail;
-	}
-	if ((nullfd = empty_input()) == -1) {
-		err = errno;
-		close(e[0]);
-		close(e[1]);
-		goto fail;
-	}
-	/* No handler may run in the child while it shares our memory. */
-	sigfillset(&all);
-	sigprocmask(SIG_SETMASK, &all, &old);
-	pid = vfork();
-	if (pid == 0) {
-		struct sigaction	 sa;
-
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = SIG_DFL;
-		for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-			sigaction(sigs[i], &sa, NULL);
-		setpgid(0, 0);
-		dup2(nullfd, 0);
-		if (outfd != NULL) {
-			dup2(p[1], 1);
-			dup2(p[1], 2);
-		}
-		exec_close_from_3();
-		sigemptyset(&all);
-		sigprocmask(SIG_SETMASK, &all, NULL);
-		execve(prog, argv, envp != NULL ? envp : environ);
-		err = errno;
-		n = write(e[1], &err, sizeof(err));
-		(void)n;
-		_exit(127);
-	}
-	if (pid == -1)
-		err = errno;
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	close(nullfd);
-	close(e[1]);
-	if (pid != -1) {
-		while ((n = read(e[0], &err, sizeof(err))) == -1 &&
-		    errno == EINTR)
-			;
-		if (n == (ssize_t)sizeof(err)) {
-			/* The exec failed: the child is gone, reap it. */
-			while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
-				;
-		} else
-			err = 0;
-	}
-	close(e[0]);
-	if (err != 0)
-		goto fail;
-	if (outfd != NULL) {
-		close(p[1]);
-		*outfd = p[0];
-	}
-	return pid;
-
-fail:
-	if (outfd != NULL) {
-		close(p[0]);
-		close(p[1]);
-	}
-	errno = err;
-	return -1;
-}
-
-/*
- * Log one line of a child's output, up to SPAWN_LOG_LINES_MAX per
- * command: a command that talks without end must not fill the log.
- */
-static void
-log_line(struct output *o, const char *cmd, pid_t pid, const char *line,
-    size_t len)
-{
-	if (o->lines < SPAWN_LOG_LINES_MAX)
-		log_info("%.*s[%ld]: %.*s", (int)strcspn(cmd, " "), cmd,
-		    (long)pid, (int)len, line);
-	else if (o->lines == SPAWN_LOG_LINES_MAX)
-		log_warnx("%.*s[%ld]: more than %d lines of output; the rest "
-		    "is not logged", (int)strcspn(cmd, " "), cmd, (long)pid,
-		    SPAWN_LOG_LINES_MAX);
-	if (o->lines <= SPAWN_LOG_LINES_MAX)
-		o->lines++;
-}
-
-/*
- * Read what the pipe holds, log it line by line; close it at EOF.
- * Returns 1 at EOF or error, else 0.  At most SPAWN_READS_MAX reads per
- * call: a child that writes without end must not hold the loop.
- */
-static int
-drain_output(struct output *o, const char *cmd, pid_t pid)
-{
-	char	*nl;
-	ssize_t	 n;
-	size_t	 start;
-	int	 reads;
-
-	for (reads = 0; reads < SPAWN_READS_MAX; reads++) {
-		n = read(o->fd, o->buf + o->len, SPAWN_LINE_MAX - o->len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return 0;
-		if (n <= 0) {
-			if (o->len > 0)
-				log_line(o, cmd, pid, o->buf, o->len);
-			o->len = 0;
-			close(o->fd);
-			o->fd = -1;
-			return 1;
-		}
-		o->len += (size_t)n;
-		start = 0;
-		while ((nl = memchr(o->buf + start, '\n', o->len - start)) !=
-		    NULL) {
-			log_line(o, cmd, pid, o->buf + start,
-			    (size_t)(nl - (o->buf + start)));
-			start = (size_t)(nl - o->buf) + 1;
-		}
-		if (start == 0 && o->len == SPAWN_LINE_MAX) {
-			/* A line longer than the buffer: log it in parts. */
-			log_line(o, cmd, pid, o->buf, o->len);
-			start = o->len;
-		}
-		memmove(o->buf, o->buf + start, o->len - start);
-		o->len -= start;
-	}
-	return 0;
 }
 
 static int
 run_job(struct job *j)
 {
-	j->pid = start_child(j->argv, j->envp, &j->out.fd);
+	j->pid = child_start(j->argv, j->envp, &j->out.fd);
 	if (j->pid == -1) {
 		log_warn("unable to run %s (event %llu)", j->cmdline,
 		    (unsigned long long)j->seqnum);
 		return -1;
 	}
-	j->start_ms = spawn_now_ms();
+	j->start_ms = child_now_ms();
 	j->deadline_ms = j->start_ms + child_timeout_ms;
 	j->next = running;
 	running = j;
@@ -483,27 +248,8 @@ spawn_output(const struct pollfd *pfd, unsigned int n)
 			if (j->out.fd == pfd[i].fd)
 				break;
 		if (j != NULL)
-			drain_output(&j->out, j->cmdline, j->pid);
+			child_drain(&j->out, j->cmdline, j->pid);
 	}
-}
-
-/* Log how a command ended: failures at warning, every status at debug. */
-static void
-log_status(const char *cmd, pid_t pid, int status, int killed,
-    uint64_t ms)
-{
-	if (killed)
-		log_warnx("%s[%ld] killed after %llu ms (child timeout)", cmd,
-		    (long)pid, (unsigned long long)ms);
-	else if (WIFSIGNALED(status))
-		log_warnx("%s[%ld] died of signal %d", cmd, (long)pid,
-		    WTERMSIG(status));
-	else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
-		log_warnx("%s[%ld] failed with exit status %d", cmd,
-		    (long)pid, WEXITSTATUS(status));
-	log_debug("%s[%ld] exit status %d after %llu ms", cmd, (long)pid,
-	    WIFEXITED(status) ? WEXITSTATUS(status) :
-	    128 + WTERMSIG(status), (unsigned long long)ms);
 }
 
 void
@@ -526,15 +272,13 @@ spawn_reap(void (*other)(pid_t, int, void *), void *arg)
 		nrunning--;
 		/* What it wrote just before exiting is still in the pipe. */
 		if (j->out.fd != -1 &&
-		    drain_output(&j->out, j->cmdline, j->pid) == 0) {
+		    child_drain(&j->out, j->cmdline, j->pid) == 0) {
 			/* A grandchild holds the pipe open: stop listening. */
-			if (j->out.len > 0)
-				log_line(&j->out, j->cmdline, j->pid,
-				    j->out.buf, j->out.len);
+			child_flush(&j->out, j->cmdline, j->pid);
 			close(j->out.fd);
 		}
-		log_status(j->cmdline, j->pid, status, j->killed,
-		    spawn_now_ms() - j->start_ms);
+		child_log_end(j->cmdline, j->pid, status, j->killed,
+		    child_now_ms() - j->start_ms);
 		free(j);
 	}
 	start_pending();
@@ -605,12 +349,12 @@ spawn_kill_all(void)
 pid_t
 spawn_helper(char *const argv[])
 {
-	char	 cmd[SPAWN_CMDLINE_MAX];
+	char	 cmd[CHILD_CMDLINE_MAX];
 	pid_t	 pid;
 
-	make_cmdline(cmd, sizeof(cmd), argv);
+	child_cmdline(cmd, sizeof(cmd), argv);
 	/* The helper inherits the daemon's environment, stdout and stderr. */
-	if ((pid = start_child(argv, NULL, NULL)) == -1) {
+	if ((pid = child_start(argv, NULL, NULL)) == -1) {
 		log_warn("unable to run %s", cmd);
 		return -1;
 	}
@@ -618,81 +362,21 @@ spawn_helper(char *const argv[])
 	return pid;
 }
 
+
 int
 spawn_sync(char *const argv[], char *const envp[], unsigned int timeout_ms,
     int *status)
 {
-	char		 cmd[SPAWN_CMDLINE_MAX];
-	struct output	 o;
-	struct pollfd	 pfd[2];
-	uint64_t	 start, deadline, now;
-	nfds_t		 n;
-	pid_t		 pid, r;
-	int		 st, killed = 0, wait_ms, watch = hook_fd != -1;
+	struct child_wait	 w;
 
-	if (argv == NULL || argv[0] == NULL) {
-		errno = EINVAL;
-		return -1;
-	}
-	make_cmdline(cmd, sizeof(cmd), argv);
-	memset(&o, 0, sizeof(o));
-	if ((pid = start_child(argv, envp, &o.fd)) == -1) {
-		log_warn("unable to run %s", cmd);
-		return -1;
-	}
-	start = spawn_now_ms();
-	deadline = start + (timeout_ms > 0 ? timeout_ms : child_timeout_ms);
-	for (;;) {
-		r = waitpid(pid, &st, WNOHANG);
-		if (r == pid)
-			break;
-		if (r == -1 && errno != EINTR) {
-			log_warn("waitpid %ld", (long)pid);
-			st = 0;
-			break;
-		}
-		now = spawn_now_ms();
-		/*
-		 * SIGTERM or SIGINT: the daemon stops within a second, so
-		 * the command a handler waits for does not finish.
-		 */
-		if (!killed && sig_stop_requested()) {
-			log_warnx("stopping: killing %s[%ld], which a handler "
-			    "waits for", cmd, (long)pid);
-			deadline = now;
-		}
-		if (now >= deadline && !killed) {
-			kill(-pid, SIGKILL);
-			kill(pid, SIGKILL);
-			killed = 1;
-			continue;
-		}
-		/*
-		 * Sleep on the output and the hook's fd.  SIGCHLD interrupts
-		 * the wait, but may come just before it: never sleep long.
-		 */
-		n = 0;
-		if (o.fd != -1) {
-			pfd[n].fd = o.fd;
-			pfd[n++].events = POLLIN;
-		}
-		if (watch) {
-			pfd[n].fd = hook_fd;
-			pfd[n++].events = POLLIN;
-		}
-		wait_ms = o.fd == -1 ? 1 : 50;
-		if (!killed && deadline - now < (uint64_t)wait_ms)
-			wait_ms = (int)(deadline - now);
-		if (poll(pfd, n, wait_ms) <= 0)
-			continue;
-		if (o.fd != -1 && pfd[0].fd == o.fd && pfd[0].revents != 0)
-			drain_output(&o, cmd, pid);
-		if (watch && pfd[n - 1].revents != 0)
-			watch = hook_fn(hook_arg);
-	}
-	if (o.fd != -1 && drain_output(&o, cmd, pid) == 0)
-		close(o.fd);
-	log_status(cmd, pid, st, killed, spawn_now_ms() - start);
-	*status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	return 0;
+	/*
+	 * SIGTERM or SIGINT: the daemon stops within a second, so the
+	 * command a handler waits for does not finish.
+	 */
+	w.fd = hook_fd;
+	w.fn = hook_fn;
+	w.arg = hook_arg;
+	w.stop = sig_stop_requested;
+	return child_run(argv, envp, timeout_ms > 0 ? timeout_ms :
+	    child_timeout_ms, &w, status);
 }

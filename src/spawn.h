@@ -7,6 +7,8 @@
 #include <poll.h>
 #include <stdint.h>
 
+#include "child.h"
+
 /*
  * Contract between the script layer (lcore.c) and the daemon (spawn.c).
  * argv[0] is a path or a name looked up in PATH; no shell is involved.
@@ -38,7 +40,7 @@ int	spawn_sync(char *const argv[], char *const envp[], unsigned int timeout_ms,
  * a firmware load (the kernel waits 60 s for it) must fit in the timeout.
  */
 #define SPAWN_MAX_CHILDREN_DEFAULT	4
-#define SPAWN_TIMEOUT_DEFAULT_MS	60000
+#define SPAWN_TIMEOUT_DEFAULT_MS	CHILD_TIMEOUT_DEFAULT_MS
 #define SPAWN_FIFO_MAX			256
 
 void	spawn_init(unsigned int max_children, unsigned int timeout_ms);
@@ -89,8 +91,5 @@ pid_t	spawn_helper(char *const argv[]);
  * full), fd is left alone until the command ends.  fn NULL removes it.
  */
 void	spawn_sync_hook(int fd, int (*fn)(void *), void *arg);
-
-/* The monotonic clock in milliseconds, as the loop and the queue use it. */
-uint64_t	spawn_now_ms(void);
 
 #endif
