@@ -73,5 +73,8 @@ extern const luaL_Reg	levent_funcs[];		/* events, modalias, modules */
 extern const luaL_Reg	lexec_funcs[];		/* executable, spawn, run */
 extern const luaL_Reg	lfirmware_funcs[];	/* firmware */
 extern const luaL_Reg	llog_funcs[];		/* log, print, now, set_verbose */
+#ifdef HOTPLUG2_BLKID
+extern const luaL_Reg	lblkid_funcs[];		/* blkid */
+#endif
 
 #endif
