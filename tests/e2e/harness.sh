@@ -41,6 +41,32 @@ e2e_poll() {
 	return 1
 }
 
+# e2e_begin KIND: $scratch, a scratch directory removed at exit, when the
+# guest's process ($e2e_pid, once the caller sets it) is killed too; $log,
+# emptied (by default BUILD_DIR/e2e-logs/KIND-SCRIPT.log, after the guest
+# script in $script).
+e2e_begin() {
+	scratch=$(mktemp -d "${TMPDIR:-/tmp}/hp2-$1.XXXXXX") ||
+	    e2e_die "unable to make a scratch directory"
+	if [ -z "$log" ]; then
+		e2e_name=${script##*/}
+		log=${E2E_LOG_DIR:-${BUILD_DIR:-${TMPDIR:-/tmp}}/e2e-logs}/$1-${e2e_name%.sh}.log
+	fi
+	mkdir -p "$(dirname "$log")" || e2e_die "unable to make the log directory"
+	: >"$log" || e2e_die "unable to write the log $log"
+	e2e_pid=
+	trap e2e_end EXIT
+	trap 'exit 1' INT TERM HUP
+}
+
+e2e_end() {
+	if [ -n "$e2e_pid" ] && kill -0 "$e2e_pid" 2>/dev/null; then
+		kill "$e2e_pid" 2>/dev/null
+		wait "$e2e_pid" 2>/dev/null
+	fi
+	rm -rf "$scratch"
+}
+
 # The milliseconds since the epoch, for the boot timings.
 e2e_now_ms() {
 	date +%s%3N

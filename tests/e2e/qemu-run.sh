@@ -117,26 +117,8 @@ vmlinuz=$kdir/boot/vmlinuz-$kver
 [ -r "$vmlinuz" ] || e2e_skip "no $vmlinuz; run scripts/e2e-deps.sh"
 [ "$(id -u)" = 0 ] || e2e_skip "making /dev/console in the initramfs needs root"
 
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/hp2-qemu.XXXXXX") ||
-    e2e_die "unable to make a scratch directory"
+e2e_begin qemu
 mon=$scratch/monitor
-if [ -z "$log" ]; then
-	name=${script##*/}
-	log=${E2E_LOG_DIR:-${BUILD_DIR:-${TMPDIR:-/tmp}}/e2e-logs}/qemu-${name%.sh}.log
-fi
-mkdir -p "$(dirname "$log")" || e2e_die "unable to make the log directory"
-: >"$log" || e2e_die "unable to write the log $log"
-
-vm=
-cleanup() {
-	if [ -n "$vm" ] && kill -0 "$vm" 2>/dev/null; then
-		kill "$vm" 2>/dev/null
-		wait "$vm" 2>/dev/null
-	fi
-	rm -rf "$scratch"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
 
 # --- the initramfs ---
 root=$scratch/root
@@ -250,7 +232,7 @@ monitor() {
 }
 
 guest_wait() {
-	e2e_guest_wait "$log" "$vm" qemu "$1" "${2:-120}"
+	e2e_guest_wait "$log" "$e2e_pid" qemu "$1" "${2:-120}"
 }
 
 E2E_SCRATCH=$scratch
@@ -264,7 +246,7 @@ timeout -k 5 "$timeout" qemu-system-x86_64 -accel "$accel" -M pc -m "$mem" \
     -device virtio-blk-pci,drive=disk0,id=vda \
     -netdev user,id=net0 -device virtio-net-pci,netdev=net0,id=net0 \
     </dev/null >"$scratch/qemu.out" 2>&1 &
-vm=$!
+e2e_pid=$!
 
 status=0
 why=
@@ -274,12 +256,12 @@ if [ -n "$choreo" ]; then
 	if ! (. "$choreo"); then
 		status=1
 		why="the choreography $choreo failed"
-		monitor quit || kill "$vm" 2>/dev/null
+		monitor quit || kill "$e2e_pid" 2>/dev/null
 	fi
 fi
-wait "$vm"
+wait "$e2e_pid"
 qrc=$?
-vm=
+e2e_pid=
 ms=$(( $(e2e_now_ms) - start ))
 if [ -s "$scratch/qemu.out" ]; then
 	{ echo "=== qemu's own output"; cat "$scratch/qemu.out"; } >>"$log"

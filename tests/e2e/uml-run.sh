@@ -84,29 +84,11 @@ e2e_need_cmd linux.uml uml_mconsole busybox timeout
 [ -d /usr/lib/uml/modules ] ||
     e2e_skip "no /usr/lib/uml/modules; run scripts/e2e-deps.sh"
 
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/hp2-uml.XXXXXX") ||
-    e2e_die "unable to make a scratch directory"
+e2e_begin uml
 umid=hp2-$$
 sock=$scratch/uml/$umid/mconsole
 # A unix socket path must fit in sockaddr_un.sun_path.
 [ ${#sock} -lt 100 ] || e2e_die "scratch path too long for a socket: $sock"
-if [ -z "$log" ]; then
-	name=${script##*/}
-	log=${E2E_LOG_DIR:-${BUILD_DIR:-${TMPDIR:-/tmp}}/e2e-logs}/uml-${name%.sh}.log
-fi
-mkdir -p "$(dirname "$log")" || e2e_die "unable to make the log directory"
-: >"$log" || e2e_die "unable to write the log $log"
-
-uml=
-cleanup() {
-	if [ -n "$uml" ] && kill -0 "$uml" 2>/dev/null; then
-		kill "$uml" 2>/dev/null
-		wait "$uml" 2>/dev/null
-	fi
-	rm -rf "$scratch"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
 
 cp "$script" "$scratch/guest.sh" &&
 cp "$here/guest-lib.sh" "$scratch/guest-lib.sh" ||
@@ -151,7 +133,7 @@ mconsole() {
 }
 
 guest_wait() {
-	e2e_guest_wait "$log" "$uml" UML "$1" "${2:-60}"
+	e2e_guest_wait "$log" "$e2e_pid" UML "$1" "${2:-60}"
 }
 
 host_signal() {
@@ -163,7 +145,7 @@ start=$(e2e_now_ms)
 timeout -k 5 "$timeout" linux.uml root=/dev/root rootfstype=hostfs \
     rootflags=/ ro init="$scratch/init" con=null con0=fd:0,fd:1 \
     mem="$mem" umid="$umid" uml_dir="$scratch/uml" </dev/null >"$log" 2>&1 &
-uml=$!
+e2e_pid=$!
 
 status=0
 why=
@@ -171,12 +153,12 @@ if [ -n "$choreo" ]; then
 	if ! (. "$choreo"); then
 		status=1
 		why="the choreography $choreo failed"
-		mconsole halt || kill "$uml" 2>/dev/null
+		mconsole halt || kill "$e2e_pid" 2>/dev/null
 	fi
 fi
-wait "$uml"
+wait "$e2e_pid"
 urc=$?
-uml=
+e2e_pid=
 ms=$(( $(e2e_now_ms) - start ))
 
 rc=$(e2e_guest_rc "$log")
