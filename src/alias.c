@@ -12,6 +12,7 @@
 #include "alias.h"
 #include "globmatch.h"
 #include "log.h"
+#include "slurp.h"
 
 /*
  * How kmod answers, and so how we must: depmod stores every pattern with
@@ -51,6 +52,8 @@
 #define NO_VALUE	UINT32_MAX
 #define LAST_VALUE	0x80000000u	/* in alias_value.module: the node's last */
 #define WARN_MAX	20	/* malformed lines reported one by one */
+/* A modules.alias larger than this is refused (Debian's is 1.3 MB). */
+#define ALIAS_FILE_MAX	(256 * 1024 * 1024)
 
 struct alias_node {
 	uint32_t	label;		/* edge label, offset in text */
@@ -769,32 +772,25 @@ alias_load(const char *path)
 {
 	struct alias_index	*idx;
 	struct stat		 st;
-	char			*buf = NULL;
-	size_t			 cap, len = 0;
-	ssize_t			 r;
+	char			*buf;
+	size_t			 len;
 	int			 fd, saved;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return NULL;
-	if (fstat(fd, &st) == -1)
-		goto fail;
-	/* One read of the whole file, unless it grows under us. */
-	cap = (size_t)st.st_size + 1;
-	for (;;) {
-		if (grow(&buf, &cap, len + 1, 1) == -1)
-			goto fail;
-		if (buf == NULL && (buf = malloc(cap)) == NULL)
-			goto fail;
-		r = read(fd, buf + len, cap - len);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1)
-			goto fail;
-		if (r == 0)
-			break;
-		len += (size_t)r;
+	if (fstat(fd, &st) == -1) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return NULL;
 	}
+	buf = slurp_fd(fd, (size_t)st.st_size, ALIAS_FILE_MAX, &len);
+	saved = errno;
 	close(fd);
+	if (buf == NULL) {
+		errno = saved;
+		return NULL;
+	}
 	if ((idx = parse_owned(buf, len, path)) == NULL)
 		return NULL;
 	if ((idx->path = strdup(path)) == NULL) {
@@ -806,13 +802,6 @@ alias_load(const char *path)
 	idx->st_size = st.st_size;
 	idx->st_mtim = st.st_mtim;
 	return idx;
-
-fail:
-	saved = errno;
-	free(buf);
-	close(fd);
-	errno = saved;
-	return NULL;
 }
 
 void

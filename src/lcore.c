@@ -14,6 +14,7 @@
 #include "lcorelib.h"
 #include "lregex.h"
 #include "lstrpat.h"
+#include "modlist.h"
 #include "rootfs.h"
 
 /* Registry key of the struct lcore userdata, for hooks and lcore_pcall. */
@@ -59,9 +60,11 @@ l_gc(lua_State *L)
 	c->rootfd = -1;
 	lpasswd_clear(&c->passwd);
 	lpasswd_clear(&c->group);
-	if (c->aliases != NULL)
-		alias_free(c->aliases);
+	alias_free(c->aliases);
+	modlist_free(c->loadable);
+	modlist_free(c->builtin);
 	c->aliases = NULL;
+	c->loadable = c->builtin = NULL;
 	return 0;
 }
 

@@ -30,6 +30,8 @@ struct lcore {
 	int			 rootfd;
 	char			 root[PATH_MAX];
 	struct alias_index	*aliases;
+	struct modlist		*loadable;	/* modules.dep, or NULL */
+	struct modlist		*builtin;	/* modules.builtin, or NULL */
 	struct idfile		 passwd;
 	struct idfile		 group;
 	unsigned int		 budget_ms;

@@ -1,5 +1,6 @@
 /* Events as handlers see them, synthesized MODALIAS, and the modules an alias resolves to. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <lauxlib.h>
@@ -10,15 +11,42 @@
 #include "lcorelib.h"
 #include "log.h"
 #include "modalias.h"
+#include "modlist.h"
 #include "uevent.h"
 
-/* core.load_aliases(path): index a modules.alias file for core.modules. */
+/*
+ * depmod's list NAME beside the alias file (modules.dep or
+ * modules.builtin in the same directory), or NULL when there is none.
+ */
+static struct modlist *
+load_beside(const char *alias_path, const char *name)
+{
+	struct modlist	*ml;
+	char		 path[4096];
+	const char	*slash = strrchr(alias_path, '/');
+	int		 dirlen = slash != NULL ? (int)(slash - alias_path) + 1 : 0;
+
+	if (snprintf(path, sizeof(path), "%.*s%s", dirlen, alias_path, name) >=
+	    (int)sizeof(path))
+		return NULL;
+	if ((ml = modlist_load(path)) == NULL && errno != ENOENT)
+		log_warn("%s", path);
+	else if (ml != NULL)
+		log_debug("%s: %zu modules", path, modlist_count(ml));
+	return ml;
+}
+
+/*
+ * core.load_aliases(path): index a modules.alias file for core.modules,
+ * and the modules.dep and modules.builtin beside it when they are there.
+ */
 static int
 l_load_aliases(lua_State *L)
 {
-	struct lcore	*c = core_of(L);
-	const char	*path = luaL_checkstring(L, 1);
+	struct lcore		*c = core_of(L);
+	const char		*path = luaL_checkstring(L, 1);
 	struct alias_index	*idx;
+	struct modlist		*loadable = NULL, *builtin = NULL;
 	struct timespec		 t0;
 	int			 saved;
 
@@ -26,43 +54,78 @@ l_load_aliases(lua_State *L)
 	lcore_pause(&t0);
 	idx = alias_load(path);
 	saved = errno;
+	if (idx != NULL) {
+		loadable = load_beside(path, "modules.dep");
+		builtin = load_beside(path, "modules.builtin");
+	}
 	lcore_resume(c, &t0);
 	if (idx == NULL)
 		return luaL_error(L, "unable to load %s: %s", path,
 		    strerror(saved));
-	if (c->aliases != NULL)
-		alias_free(c->aliases);
+	alias_free(c->aliases);
+	modlist_free(c->loadable);
+	modlist_free(c->builtin);
 	c->aliases = idx;
+	c->loadable = loadable;
+	c->builtin = builtin;
 	return 0;
 }
 
 struct collect {
-	lua_State	*L;
-	int		 n;
+	lua_State		*L;
+	const struct lcore	*c;
+	const char		*modalias;
+	int			 all;
+	int			 n;
 };
+
+/*
+ * Whether modprobe could load module: not when it is built in, nor when
+ * modules.dep, if there is one, does not list it (the alias file names
+ * a module this kernel's tree lacks).
+ */
+static int
+loadable(const struct lcore *c, const char *module)
+{
+	if (c->builtin != NULL && modlist_has(c->builtin, module))
+		return 0;
+	return c->loadable == NULL || modlist_has(c->loadable, module);
+}
 
 static void
 collect_module(const char *module, void *arg)
 {
 	struct collect	*col = arg;
 
+	if (!col->all && !loadable(col->c, module)) {
+		log_debug("MODALIAS %.40s: %s is %s", col->modalias, module,
+		    col->c->builtin != NULL && modlist_has(col->c->builtin,
+		    module) ? "built in" : "not in modules.dep");
+		return;
+	}
 	lua_pushstring(col->L, module);
 	lua_rawseti(col->L, -2, ++col->n);
 }
 
-/* core.modules(modalias): the module names it resolves to, in order. */
+/*
+ * core.modules(modalias [, all]): the module names it resolves to, in
+ * order; without all, only those modprobe could load.
+ */
 static int
 l_modules(lua_State *L)
 {
 	struct lcore	*c = core_of(L);
-	const char	*modalias = luaL_checkstring(L, 1);
+	struct collect	 col;
 
-	struct collect	 col = { L, 0 };
-
+	col.L = L;
+	col.c = c;
+	col.modalias = luaL_checkstring(L, 1);
+	col.all = lua_toboolean(L, 2);
+	col.n = 0;
 	lua_newtable(L);
-	if (c->aliases != NULL && alias_lookup(c->aliases, modalias,
+	if (c->aliases != NULL && alias_lookup(c->aliases, col.modalias,
 	    collect_module, &col) == -1)
-		log_warn("lookup of MODALIAS %.40s... failed", modalias);
+		log_warn("lookup of MODALIAS %.40s... failed", col.modalias);
 	return 1;
 }
 

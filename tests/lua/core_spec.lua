@@ -356,4 +356,28 @@ describe("hotplug2.core", function()
 		assert.are.same({}, core.modules("acpi:PNP0A03:"))
 		assert.has_error(function() core.load_aliases(root .. "/nonexistent") end)
 	end)
+
+	it("leaves out modules that modules.dep beside the alias file lacks, or that are built in", function()
+		local dir = root .. "/lib/modules/6.1.0-test"
+		sh("mkdir -p " .. dir)
+		write(dir .. "/modules.alias", table.concat({
+			"alias usb:v0781p5567d*dc*dsc*dp*ic08isc06ip50in* usb_storage",
+			"alias usb:v0781p5567d*dc*dsc*dp*ic08isc06ip50in* uas",
+			"alias usb:v0781p5567d*dc*dsc*dp*ic08isc06ip50in* not_in_this_kernel",
+			"alias usb:v0781p5567d*dc*dsc*dp*ic08isc06ip50in* ehci-hcd",
+			"",
+		}, "\n"))
+		local usb = "usb:v0781p5567d0100dc00dsc00dp00ic08isc06ip50in00"
+		core.load_aliases(dir .. "/modules.alias")
+		assert.are.same({ "usb_storage", "uas", "not_in_this_kernel", "ehci-hcd" }, core.modules(usb))
+		write(dir .. "/modules.dep", "kernel/drivers/usb/storage/usb-storage.ko.xz:\n"
+			.. "kernel/drivers/usb/storage/uas.ko.xz: kernel/drivers/usb/storage/usb-storage.ko.xz\n")
+		write(dir .. "/modules.builtin", "kernel/drivers/usb/host/ehci-hcd.ko\n")
+		core.load_aliases(dir .. "/modules.alias")
+		assert.are.same({ "usb_storage", "uas" }, core.modules(usb))
+		assert.are.same({ "usb_storage", "uas", "not_in_this_kernel", "ehci-hcd" }, core.modules(usb, true))
+		-- The actions ask modprobe for those only.
+		local a = actions.new { core = core }
+		assert.are.same({ "usb_storage", "uas" }, a.load_modules({ MODALIAS = usb }))
+	end)
 end)

@@ -1,0 +1,49 @@
+/* A whole file in memory with one read where its size allows. */
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "slurp.h"
+
+char *
+slurp_fd(int fd, size_t hint, size_t max, size_t *len)
+{
+	char	*buf = NULL, *n;
+	size_t	 cap = hint + 1, got = 0;
+	ssize_t	 r;
+	int	 saved;
+
+	if (cap > max + 1)
+		cap = max + 1;
+	if ((buf = malloc(cap)) == NULL)
+		return NULL;
+	for (;;) {
+		if (got + 1 == cap) {
+			if (got >= max) {
+				errno = EFBIG;
+				goto fail;
+			}
+			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+			if ((n = realloc(buf, cap)) == NULL)
+				goto fail;
+			buf = n;
+		}
+		r = read(fd, buf + got, cap - 1 - got);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			goto fail;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	buf[got] = '\0';
+	*len = got;
+	return buf;
+
+fail:
+	saved = errno;
+	free(buf);
+	errno = saved;
+	return NULL;
+}
