@@ -75,7 +75,7 @@ static const luaL_Reg	lcore_funcs[] = {
 
 static const luaL_Reg *const	libs[] = {
 	lcore_funcs, lpcall_funcs, lfile_funcs, lpasswd_funcs, levent_funcs,
-	lexec_funcs, lfirmware_funcs, llog_funcs,
+	lglob_funcs, lexec_funcs, lfirmware_funcs, llog_funcs,
 #ifdef HOTPLUG2_BLKID
 	lblkid_funcs,
 #endif

@@ -72,6 +72,7 @@ extern const luaL_Reg	lpcall_funcs[];		/* pcall, set_budget, set_memory_cap */
 extern const luaL_Reg	lfile_funcs[];		/* the root, nodes, links, reads */
 extern const luaL_Reg	lpasswd_funcs[];	/* uid, gid */
 extern const luaL_Reg	levent_funcs[];		/* events, modalias, modules */
+extern const luaL_Reg	lglob_funcs[];		/* glob */
 extern const luaL_Reg	lexec_funcs[];		/* executable, spawn, run */
 extern const luaL_Reg	lfirmware_funcs[];	/* firmware */
 extern const luaL_Reg	llog_funcs[];		/* log, print, now, set_verbose */

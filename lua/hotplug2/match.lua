@@ -4,6 +4,7 @@
 --   "text"            the variable equals "text" (numbers compare as text)
 --   present / absent  the variable is set / is not set
 --   pattern "^tty%d"  the variable is set and the Lua pattern finds a match
+--   glob "ttyUSB*"    the variable is set and all of it matches the fnmatch(3) pattern
 --   { a, b, ... }     any one of the alternatives holds
 --   function(v, ev)   the function returns true (v may be nil)
 -- or a function(ev) deciding on its own.  An empty match takes every event.
@@ -13,6 +14,10 @@ local PRESENT = setmetatable({}, { __tostring = function() return "present" end 
 local ABSENT = setmetatable({}, { __tostring = function() return "absent" end })
 local pattern_mt = {
 	__tostring = function(p) return ("pattern %q"):format(p.pattern) end,
+}
+
+local glob_mt = {
+	__tostring = function(g) return ("glob %q"):format(g.glob) end,
 }
 
 M.present = PRESENT
@@ -77,6 +82,45 @@ function M.is_pattern(v)
 	return getmetatable(v) == pattern_mt
 end
 
+-- glob "ttyUSB[0-9]*": fnmatch(3)'s patterns, as udev's KERNEL=="..."
+-- and mdev's names use them; compiled now, so a bad one fails at load
+-- time with file:line.
+function M.glob(p)
+	if type(p) ~= "string" then
+		error("glob expects a string, got " .. type(p), 2)
+	end
+	local ok, g = pcall(require("hotplug2.core").glob, p)
+	if not ok then error(g, 2) end
+	return setmetatable({ glob = p, compiled = g }, glob_mt)
+end
+
+function M.is_glob(v)
+	return getmetatable(v) == glob_mt
+end
+
+-- Does a string compared as text look like a glob?  ("ttyUSB*", "sd?",
+-- "event[0-9]"): it then almost never matches what was meant.
+local function looks_like_glob(s)
+	return s:find("[*?]") ~= nil or s:find("%[.+%]") ~= nil
+end
+
+-- The equality conditions of a match table that look like globs, as
+-- { key, text } pairs, for the load-time warning.
+function M.glob_like(match)
+	local found = {}
+	if type(match) ~= "table" then return found end
+	local function check(k, w)
+		if type(w) == "string" and looks_like_glob(w) then
+			found[#found + 1] = { k, w }
+		elseif type(w) == "table" and getmetatable(w) == nil then
+			for _, alt in ipairs(w) do check(k, alt) end
+		end
+	end
+	for k, w in pairs(match) do check(k, w) end
+	table.sort(found, function(a, b) return tostring(a[1]) < tostring(b[1]) end)
+	return found
+end
+
 -- Compile one condition into a function(value, ev) -> boolean.
 -- Returns the function and whether it runs user code.
 local function condition(key, want)
@@ -95,6 +139,10 @@ local function condition(key, want)
 		local p = want.pattern
 		local find = ("").find
 		return function(v) return v ~= nil and find(v, p) ~= nil end, true
+	elseif getmetatable(want) == glob_mt then
+		-- In C and bounded: not user code.
+		local g = want.compiled
+		return function(v) return v ~= nil and g:match(v) end, false
 	elseif t == "function" then
 		return function(v, ev) return want(v, ev) and true or false end, true
 	elseif t == "table" then
@@ -116,7 +164,7 @@ local function condition(key, want)
 		end, user
 	end
 	error(("%s: cannot match with a %s value (use a string, present, absent, "
-		.. "pattern \"...\", a list or a function)"):format(key, t), 0)
+		.. "pattern \"...\", glob \"...\", a list or a function)"):format(key, t), 0)
 end
 
 -- Compile a match table (or function) into test(ev) -> boolean, user_code.

@@ -92,6 +92,7 @@ function R:make_api()
 	local api = {}
 	for _, name in ipairs(SAFE) do api[name] = _G[name] end
 	api.present, api.absent, api.pattern = match.present, match.absent, match.pattern
+	api.glob = match.glob
 	api.stop = STOP
 	for name, f in pairs(self.actions) do api[name] = f end
 	api.print = function(...)
@@ -136,6 +137,12 @@ function R:environment(path)
 		end
 		local ok, test, user = pcall(match.compile, m)
 		if not ok then error("on(match, handler): " .. tostring(test), 2) end
+		for _, kv in ipairs(match.glob_like(m)) do
+			-- error's position prefix, "file:line: ", of on's caller.
+			local _, where = pcall(error, "", 3)
+			self.core.log("warn", ("%s%s = %q compares the text as it is; to match names, "
+				.. "write %s = glob %q"):format(where, kv[1], kv[2], kv[1], kv[2]))
+		end
 		local n = #self.handlers + 1
 		self.handlers[n] = { file = path, test = test, user = user, fn = fn,
 			index = n, match = m }

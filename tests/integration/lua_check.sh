@@ -6,6 +6,19 @@
 	fail "the default scripts do not pass: $(cat "$SCRATCH/out")"
 grep -q ": ok$" "$SCRATCH/out" || fail "no ok line: $(cat "$SCRATCH/out")"
 
+# An equality that looks like a glob is a warning with file:line, not a problem.
+warn=$SCRATCH/warn
+mkdir -p "$warn"
+printf 'on({ ACTION = "add" }, function() end)\non({ SUBSYSTEM = "tty", KERNEL = "ttyUSB*" }, function() end)\n' \
+    >"$warn/10-glob.lua"
+printf 'on({ KERNEL = glob "ttyUSB[0-9]*" }, function() end)\n' >"$warn/20-right.lua"
+"$HOTPLUG2" check "$warn" >"$SCRATCH/out" 2>&1 ||
+	fail "a glob-like equality failed the check: $(cat "$SCRATCH/out")"
+grep -q "10-glob.lua:2: KERNEL = \"ttyUSB\*\" compares the text as it is; to match names, write KERNEL = glob \"ttyUSB\*\"" \
+    "$SCRATCH/out" || fail "no warning with file:line: $(cat "$SCRATCH/out")"
+[ "$(grep -c "compares the text" "$SCRATCH/out")" = 1 ] ||
+	fail "warned about more than the one equality: $(cat "$SCRATCH/out")"
+
 cfg=$SCRATCH/cfg
 mkdir -p "$cfg"
 cat >"$cfg/10-good.lua" <<'EOS'

@@ -1,6 +1,6 @@
 -- hotplug2.match: every kind of condition, table-driven, and the errors bad matches give.
 local match = require "hotplug2.match"
-local present, absent, pattern = match.present, match.absent, match.pattern
+local present, absent, pattern, glob = match.present, match.absent, match.pattern, match.glob
 
 local tty = { ACTION = "add", SUBSYSTEM = "tty", DEVNAME = "ttyS0", MAJOR = "4", MINOR = "64" }
 local disk = { ACTION = "add", SUBSYSTEM = "block", DEVNAME = "sda", DEVTYPE = "disk" }
@@ -28,6 +28,16 @@ local cases = {
 	{ "function of the value", { MINOR = function(v) return tonumber(v) >= 64 end }, tty, true },
 	{ "function sees the event", { DEVNAME = function(v, ev) return ev.SUBSYSTEM == "tty" end }, tty, true },
 	{ "whole-event function", function(ev) return ev.DEVTYPE == "disk" end, disk, true },
+	{ "glob", { DEVNAME = glob "tty[A-Z]*" }, tty, true },
+	{ "glob takes all of the value", { DEVNAME = glob "tty" }, tty, false },
+	{ "glob ?", { DEVNAME = glob "sd?" }, disk, true },
+	{ "glob [!...]", { DEVNAME = glob "sd[!a]" }, disk, false },
+	{ "glob range", { MINOR = glob "[5-7][0-9]" }, tty, true },
+	{ "glob escapes", { DEVNAME = glob "tty\\S0" }, tty, true },
+	{ "glob * takes '/' too, as fnmatch without flags", { DEVPATH = glob "/devices/*/sda" },
+		{ DEVPATH = "/devices/pci0000:00/0000:00:1f.2/sda" }, true },
+	{ "glob on missing variable", { FOO = glob "*" }, tty, false },
+	{ "glob among alternatives", { DEVNAME = { "null", glob "tty*" } }, tty, true },
 	{ "all conditions must hold", { ACTION = "add", DEVNAME = pattern "^sd", MODALIAS = present }, disk, false },
 }
 
@@ -46,6 +56,25 @@ describe("hotplug2.match", function()
 		assert.is_true(select(2, match.compile(function() end)))
 		-- A pattern runs on what a device sent: under its own budget.
 		assert.is_true(select(2, match.compile { X = match.pattern "^a" }))
+		-- A glob is matched in C, in bounded time.
+		assert.is_false(select(2, match.compile { X = glob "a*" }))
+	end)
+
+	it("checks a glob when it is written, and names fnmatch's ambiguous brackets", function()
+		for _, p in ipairs { "[^a]", "[]a]", "[a", "[[:digit:]]" } do
+			local ok, err = pcall(glob, p)
+			assert.is_false(ok)
+			assert.truthy(err:find('bad glob "' .. p .. '"', 1, true), err)
+		end
+		assert.has_error(function() glob(4) end, "glob expects a string, got number")
+		assert.are.equal('glob "ttyUSB*"', tostring(glob "ttyUSB*"))
+	end)
+
+	it("finds equality strings that look like globs, for the load-time warning", function()
+		assert.are.same({ { "DEVNAME", "sd?" }, { "KERNEL", "ttyUSB*" }, { "X", "event[0-9]" } },
+			match.glob_like { KERNEL = "ttyUSB*", ACTION = "add", DEVNAME = { "vda", "sd?" },
+				X = "event[0-9]", Y = glob "a*", Z = pattern "^a.*" })
+		assert.are.same({}, match.glob_like { ACTION = "add", DEVNAME = "[" })
 	end)
 
 	local bad = {
