@@ -7,6 +7,8 @@
 -- every action as a plain table before it is done: a dry run prints it and
 -- passes no sys, a test records it.  Every check happens before report, so a
 -- dry run and a test see the same errors as the daemon.
+local device = require "hotplug2.device"
+
 local M = {}
 
 -- The defaults a handler file may change through the config table.
@@ -325,6 +327,38 @@ function M.new(o)
 			devpath = devpath:match("^(.*)/[^/]*$") or ""
 		end
 		return nil
+	end
+
+	-- parent(ev, "usb", "usb_device"): the nearest ancestor of the event's
+	-- device with that subsystem (and device type), as a table { devpath,
+	-- kernel, subsystem, driver, devtype }; nil when there is none.
+	local dev = device.new(core)
+	function A.parent(ev, subsystem, devtype)
+		check_attr("parent", ev, "uevent")
+		if subsystem ~= nil and type(subsystem) ~= "string" then
+			error("parent: the subsystem must be a string such as \"usb\"", 2)
+		end
+		if devtype ~= nil and type(devtype) ~= "string" then
+			error("parent: the device type must be a string such as \"usb_device\"", 2)
+		end
+		return dev.parent(ev.DEVPATH, subsystem, devtype)
+	end
+
+	-- find_parent(ev, { SUBSYSTEM = "usb", ATTRS = { idVendor = "0403" } }):
+	-- the device itself or its nearest ancestor for which every condition
+	-- holds (udev's SUBSYSTEMS, KERNELS, DRIVERS and ATTRS together), as
+	-- parent() returns it; nil when none does.
+	local specs = setmetatable({}, { __mode = "k" })
+	function A.find_parent(ev, spec)
+		check_attr("find_parent", ev, "uevent")
+		local test = specs[spec]
+		if not test then
+			local ok, t = pcall(device.compile_spec, spec)
+			if not ok then error("find_parent: " .. tostring(t), 2) end
+			test = t
+			if type(spec) == "table" then specs[spec] = test end
+		end
+		return dev.find(ev.DEVPATH, test)
 	end
 
 	-- make_node(ev, { mode = "0660", owner = "root", group = "tty", name = ... })

@@ -167,9 +167,13 @@ local function condition(key, want)
 		.. "pattern \"...\", glob \"...\", a list or a function)"):format(key, t), 0)
 end
 
+M.condition = condition
+
 -- Compile a match table (or function) into test(ev) -> boolean, user_code.
--- Raises a message naming the bad entry.
-function M.compile(match)
+-- Raises a message naming the bad entry.  The key parents holds a parent
+-- match (see hotplug2.device), which parents(spec) compiles into a
+-- function(ev) -> boolean, user_code.
+function M.compile(match, parents)
 	if match == nil then
 		return function() return true end, false
 	end
@@ -208,7 +212,9 @@ function M.compile(match)
 	end
 	for _, k in ipairs(keys) do
 		local w = match[k]
-		if type(w) == "string" or type(w) == "number" then
+		if k == "parents" then
+			-- Last: it reads sysfs.
+		elseif type(w) == "string" or type(w) == "number" then
 			-- Done above.
 		elseif w == PRESENT then
 			line("if ev[%q] == nil then return false end", k)
@@ -220,6 +226,13 @@ function M.compile(match)
 			line("if not tests[%d](ev[%q], ev) then return false end", #tests, k)
 			user = user or u
 		end
+	end
+	if match.parents ~= nil then
+		if not parents then error("parents: this match cannot look at parents here", 0) end
+		local f, u = parents(match.parents)
+		tests[#tests + 1] = f
+		line("if not tests[%d](ev) then return false end", #tests)
+		user = user or u
 	end
 	line("return true\nend")
 	local chunk = assert(loadstring(table.concat(src), "=match"))

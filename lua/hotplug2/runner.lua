@@ -16,6 +16,7 @@ local match = require "hotplug2.match"
 local actions = require "hotplug2.actions"
 local mdev = require "hotplug2.mdev"
 local rules = require "hotplug2.rules"
+local device = require "hotplug2.device"
 
 local M = {}
 local R = {}
@@ -82,6 +83,17 @@ function M.new(o)
 		report = report and function(act) report(act, self.current) end,
 		config = o.config,
 	}
+	-- A match's parents = { ... }: the device or an ancestor it holds
+	-- for.  It reads sysfs, so it always runs protected.
+	local dev = device.new(o.core)
+	self.parents = function(spec)
+		local test = device.compile_spec(spec)
+		return function(ev)
+			local p = ev.DEVPATH
+			if type(p) ~= "string" or p:sub(1, 1) ~= "/" or p:find("%.%.") then return false end
+			return dev.find(p, test) ~= nil
+		end, true
+	end
 	self.api = self:make_api()
 	return self
 end
@@ -135,7 +147,7 @@ function R:environment(path)
 		if type(fn) ~= "function" then
 			error("on(match, handler): the handler must be a function", 2)
 		end
-		local ok, test, user = pcall(match.compile, m)
+		local ok, test, user = pcall(match.compile, m, self.parents)
 		if not ok then error("on(match, handler): " .. tostring(test), 2) end
 		for _, kv in ipairs(match.glob_like(m)) do
 			-- error's position prefix, "file:line: ", of on's caller.
