@@ -242,7 +242,9 @@ function M.new(o)
 	local function environment(what, ev)
 		local env = {}
 		for k, v in pairs(ev) do
-			if type(k) == "string" and (type(v) == "string" or type(v) == "number") then
+			if type(k) ~= "string" or k:sub(1, 1) == "." then
+				-- Private to the handlers.
+			elseif type(v) == "string" or type(v) == "number" then
 				if unsafe_env(k) then
 					if not warned["env " .. k] then
 						warned["env " .. k] = true
@@ -596,9 +598,11 @@ function M.new(o)
 		return root .. path
 	end
 
-	-- setenv(ev, "KEY", "value"): later handlers and commands see it; nil removes it.
+	-- setenv(ev, "KEY", "value"): later handlers and commands see it; nil
+	-- removes it.  A private ".KEY" (udev's .NAME) is for later handlers
+	-- only: no command gets it.
 	function A.setenv(ev, key, value)
-		if type(key) ~= "string" or not key:find("^[%w_]+$") then
+		if type(key) ~= "string" or not key:find("^%.?[%w_]+$") then
 			error(("setenv: bad variable name %s"):format(tostring(key)), 2)
 		end
 		if value ~= nil and type(value) ~= "string" and type(value) ~= "number" then

@@ -366,6 +366,19 @@ describe("setenv and log", function()
 		assert.are.equal(3, #acts)
 		assert.has_error(function() a.setenv(e, "BAD NAME", "x") end)
 		assert.has_error(function() a.setenv(e, "X", {}) end)
+		assert.has_error(function() a.setenv(e, "..X", "1") end)
+	end)
+
+	it("keeps private .NAME variables from commands, for later handlers only", function()
+		local a, sys = new()
+		local e = ev { DEVNAME = "null" }
+		a.setenv(e, ".SEEN", "1")
+		a.setenv(e, "ID_SHOWN", "2")
+		assert.are.equal("1", e[".SEEN"])
+		a.exec(e, { "/bin/true" })
+		local env = sys.calls[1][3]
+		assert.is_nil(env[".SEEN"])
+		assert.are.equal("2", env.ID_SHOWN)
 	end)
 
 	it("logs at levels, formatting when given arguments", function()
