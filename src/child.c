@@ -68,44 +68,66 @@ empty_input(void)
 	return p[0];
 }
 
+/* A pipe whose read end, ours, is non-blocking: the child must not see EAGAIN. */
+static int
+out_pipe(int p[2])
+{
+	int	 saved;
+
+	if (pipe2(p, O_CLOEXEC) == -1)
+		return -1;
+	if (fcntl(p[0], F_SETFL, O_NONBLOCK) == -1) {
+		saved = errno;
+		close(p[0]);
+		close(p[1]);
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+close_pipe(int p[2])
+{
+	if (p[0] != -1) {
+		close(p[0]);
+		close(p[1]);
+	}
+	p[0] = p[1] = -1;
+}
+
 /*
  * vfork rather than fork: the daemon's pages are not copied, which is
  * what glibc's posix_spawn does too (whose <spawn.h> our own spawn.h
  * hides).  The child gets empty_input() as stdin, the pipe as stdout and
- * stderr (or inherits ours when outfd is NULL), default signal handling
- * and its own process group, so a timeout kills whatever it started
- * too.  It gets no other descriptor of ours: not the netlink socket, not
- * what the daemon inherited.  The program is looked up along the PATH of
- * envp here, before the vfork, where a missing one is an error of the
- * caller's; an exec that fails all the same is reported through a
- * close-on-exec pipe.
+ * stderr (or inherits ours when outfd is NULL; with capfd, stdout is a
+ * pipe of its own), default signal handling and its own process group,
+ * so a timeout kills whatever it started too.  It gets no other
+ * descriptor of ours: not the netlink socket, not what the daemon
+ * inherited.  The program is looked up along the PATH of envp here,
+ * before the vfork, where a missing one is an error of the caller's; an
+ * exec that fails all the same is reported through a close-on-exec pipe.
  */
 pid_t
-child_start(char *const argv[], char *const envp[], int *outfd)
+child_start(char *const argv[], char *const envp[], int *outfd, int *capfd)
 {
 	static const int	 sigs[] = { SIGHUP, SIGTERM, SIGINT, SIGUSR1,
 	    SIGCHLD, SIGPIPE };
 	sigset_t		 all, old;
 	pid_t			 pid;
 	ssize_t			 n;
-	int			 p[2] = { -1, -1 }, e[2], err = 0, nullfd;
+	int			 p[2] = { -1, -1 }, c[2] = { -1, -1 }, e[2];
+	int			 err = 0, nullfd;
 	size_t			 i;
 	char			 prog[PATH_MAX];
 
 	if (exec_resolve(argv[0], envp != NULL ? exec_env_path(envp) :
 	    getenv("PATH"), prog, sizeof(prog)) == -1)
 		return -1;
-
-	/* Only our end is non-blocking: the child must not see EAGAIN. */
-	if (outfd != NULL && (pipe2(p, O_CLOEXEC) == -1 ||
-	    fcntl(p[0], F_SETFL, O_NONBLOCK) == -1)) {
+	if ((outfd != NULL && out_pipe(p) == -1) ||
+	    (capfd != NULL && out_pipe(c) == -1)) {
 		err = errno;
-		if (p[0] != -1) {
-			close(p[0]);
-			close(p[1]);
-		}
-		errno = err;
-		return -1;
+		goto fail;
 	}
 	if (pipe2(e, O_CLOEXEC) == -1) {
 		err = errno;
@@ -134,6 +156,8 @@ child_start(char *const argv[], char *const envp[], int *outfd)
 			dup2(p[1], 1);
 			dup2(p[1], 2);
 		}
+		if (capfd != NULL)
+			dup2(c[1], 1);
 		exec_close_from_3();
 		sigemptyset(&all);
 		sigprocmask(SIG_SETMASK, &all, NULL);
@@ -166,13 +190,15 @@ child_start(char *const argv[], char *const envp[], int *outfd)
 		close(p[1]);
 		*outfd = p[0];
 	}
+	if (capfd != NULL) {
+		close(c[1]);
+		*capfd = c[0];
+	}
 	return pid;
 
 fail:
-	if (outfd != NULL) {
-		close(p[0]);
-		close(p[1]);
-	}
+	close_pipe(p);
+	close_pipe(c);
 	errno = err;
 	return -1;
 }
@@ -269,18 +295,52 @@ child_flush(struct child_output *o, const char *cmd, pid_t pid)
 	o->len = 0;
 }
 
+/*
+ * Read what the capture pipe holds into cap, past its room into nothing
+ * (cap->truncated set).  Returns 1 at end of file or error, else 0.
+ */
+static int
+capture(int *fd, struct child_capture *cap)
+{
+	char	 sink[4096];
+	ssize_t	 n;
+	int	 reads;
+
+	for (reads = 0; reads < CHILD_READS_MAX; reads++) {
+		if (cap->len < cap->max)
+			n = read(*fd, cap->buf + cap->len, cap->max - cap->len);
+		else
+			n = read(*fd, sink, sizeof(sink));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
+		if (n <= 0) {
+			close(*fd);
+			*fd = -1;
+			return 1;
+		}
+		if (cap->len < cap->max)
+			cap->len += (size_t)n;
+		else
+			cap->truncated = 1;
+	}
+	return 0;
+}
+
 int
 child_run(char *const argv[], char *const envp[], unsigned int timeout_ms,
-    const struct child_wait *w, int *status)
+    const struct child_wait *w, struct child_capture *cap, int *status)
 {
 	char			 cmd[CHILD_CMDLINE_MAX];
 	struct child_output	 o;
-	struct pollfd		 pfd[2];
+	struct pollfd		 pfd[3];
 	uint64_t		 start, deadline, now;
-	nfds_t			 n;
+	nfds_t			 n, i;
 	pid_t			 pid, r;
 	int			 st, killed = 0, wait_ms;
 	int			 watch = w != NULL && w->fd != -1 && w->fn != NULL;
+	int			 capfd = -1;
 
 	if (argv == NULL || argv[0] == NULL) {
 		errno = EINVAL;
@@ -288,7 +348,12 @@ child_run(char *const argv[], char *const envp[], unsigned int timeout_ms,
 	}
 	child_cmdline(cmd, sizeof(cmd), argv);
 	memset(&o, 0, sizeof(o));
-	if ((pid = child_start(argv, envp, &o.fd)) == -1) {
+	if (cap != NULL) {
+		cap->len = 0;
+		cap->truncated = 0;
+	}
+	if ((pid = child_start(argv, envp, &o.fd, cap != NULL ? &capfd :
+	    NULL)) == -1) {
 		log_warn("unable to run %s", cmd);
 		return -1;
 	}
@@ -327,25 +392,40 @@ child_run(char *const argv[], char *const envp[], unsigned int timeout_ms,
 			pfd[n].fd = o.fd;
 			pfd[n++].events = POLLIN;
 		}
+		if (capfd != -1) {
+			pfd[n].fd = capfd;
+			pfd[n++].events = POLLIN;
+		}
 		if (watch) {
 			pfd[n].fd = w->fd;
 			pfd[n++].events = POLLIN;
 		}
-		wait_ms = o.fd == -1 ? 1 : 50;
+		wait_ms = o.fd == -1 && capfd == -1 ? 1 : 50;
 		if (!killed && deadline - now < (uint64_t)wait_ms)
 			wait_ms = (int)(deadline - now);
 		if (poll(pfd, n, wait_ms) <= 0)
 			continue;
-		if (o.fd != -1 && pfd[0].fd == o.fd && pfd[0].revents != 0)
-			child_drain(&o, cmd, pid);
-		if (watch && pfd[n - 1].revents != 0)
-			watch = w->fn(w->arg);
+		for (i = 0; i < n; i++) {
+			if (pfd[i].revents == 0)
+				continue;
+			if (pfd[i].fd == o.fd)
+				child_drain(&o, cmd, pid);
+			else if (pfd[i].fd == capfd)
+				capture(&capfd, cap);
+			else if (watch)
+				watch = w->fn(w->arg);
+		}
 	}
 	if (o.fd != -1 && child_drain(&o, cmd, pid) == 0) {
 		/* A grandchild holds the pipe open: stop listening. */
 		child_flush(&o, cmd, pid);
 		close(o.fd);
 	}
+	if (capfd != -1 && capture(&capfd, cap) == 0)
+		close(capfd);
+	if (cap != NULL && cap->truncated)
+		log_warnx("%s[%ld]: output longer than %zu bytes; the rest is "
+		    "ignored", cmd, (long)pid, cap->max);
 	child_log_end(cmd, pid, st, killed, child_now_ms() - start);
 	*status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	return 0;

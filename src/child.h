@@ -27,10 +27,13 @@ struct child_output {
  * the same is too.  The child gets /dev/null (or an empty pipe) as
  * stdin, a pipe as stdout and stderr whose non-blocking read end goes to
  * *outfd (with outfd NULL it inherits ours), default signal handling,
- * its own process group and no other descriptor of ours.  Returns the
+ * its own process group and no other descriptor of ours.  With capfd,
+ * stdout is a pipe of its own, whose read end goes to *capfd, and only
+ * stderr goes to *outfd.  Returns the
  * pid, or -1 with errno set.
  */
-pid_t	child_start(char *const argv[], char *const envp[], int *outfd);
+pid_t	child_start(char *const argv[], char *const envp[], int *outfd,
+	    int *capfd);
 
 /*
  * Read what o's pipe holds and log it line by line as "argv0[pid]:
@@ -66,13 +69,24 @@ struct child_wait {
 	int		(*stop)(void);
 };
 
+/* A command's standard output, kept: at most max bytes of it in buf. */
+struct child_capture {
+	char		*buf;
+	size_t		 max;
+	size_t		 len;		/* kept */
+	int		 truncated;	/* it wrote more than max */
+};
+
 /*
  * Run argv and wait for it, at most timeout_ms, killing its process
- * group then; its output is logged as child_drain does.  Returns 0 with
+ * group then; its output is logged as child_drain does, but for its
+ * stdout when cap is given: that is kept in cap (more than cap->max
+ * bytes is a warning, and the rest is read and dropped).  Returns 0 with
  * *status set to the exit status (128 + signal number when killed), or
- * -1 with errno set when it could not be started.  w may be NULL.
+ * -1 with errno set when it could not be started.  w and cap may be
+ * NULL.
  */
 int	child_run(char *const argv[], char *const envp[], unsigned int timeout_ms,
-	    const struct child_wait *w, int *status);
+	    const struct child_wait *w, struct child_capture *cap, int *status);
 
 #endif

@@ -23,6 +23,8 @@
 /* Bounds on what scripts hand to exec. */
 #define LCORE_ARGV_MAX		256
 #define LCORE_ENV_MAX		(UEVENT_VARS_MAX + 16)
+/* What run() keeps of a command's output (udev keeps 4 KiB of PROGRAM's). */
+#define LEXEC_CAPTURE_MAX	(16 * 1024)
 
 /* Free a NULL-terminated vector built by build_vector. */
 static void
@@ -148,11 +150,11 @@ build_envp(lua_State *L, int idx, char *err, size_t errlen)
  */
 static int
 run_now(char *const argv[], char *const envp[], unsigned int timeout_ms,
-    int *status)
+    struct child_capture *cap, int *status)
 {
 	if (spawn_sync != NULL)
-		return spawn_sync(argv, envp, timeout_ms, status);
-	return child_run(argv, envp, timeout_ms, NULL, status);
+		return spawn_sync(argv, envp, timeout_ms, cap, status);
+	return child_run(argv, envp, timeout_ms, NULL, cap, status);
 }
 
 /*
@@ -201,7 +203,7 @@ l_spawn(lua_State *L)
 		rc = spawn_async(argv, envp, devpath, seqnum);
 	else {
 		lcore_pause(&t0);
-		rc = run_now(argv, envp, 0, &status);
+		rc = run_now(argv, envp, 0, NULL, &status);
 		lcore_resume(c, &t0);
 	}
 	if (rc == -1) {
@@ -217,16 +219,28 @@ l_spawn(lua_State *L)
 	return 1;
 }
 
-/* core.run(argv, env [, timeout_ms]): run argv and wait; its exit status. */
+/*
+ * core.run(argv, env [, timeout_ms [, capture]]): run argv and wait; its
+ * exit status, and with capture its standard output (at most
+ * LEXEC_CAPTURE_MAX bytes; its stderr still goes to the log).
+ */
 static int
 l_run(lua_State *L)
 {
-	struct lcore	*c = core_of(L);
-	struct timespec	 t0;
-	char		**argv, **envp;
-	char		  err[128];
-	lua_Integer	  timeout = luaL_optinteger(L, 3, 0);
-	int		  rc, status = 0, saved;
+	struct lcore		*c = core_of(L);
+	struct timespec		 t0;
+	struct child_capture	 cap, *capp = NULL;
+	char			**argv, **envp;
+	char			  err[128];
+	lua_Integer		  timeout = luaL_optinteger(L, 3, 0);
+	int			  rc, status = 0, saved;
+
+	if (lua_toboolean(L, 4)) {
+		/* In Lua's memory, under its cap, and freed by its collector. */
+		cap.buf = lua_newuserdata(L, LEXEC_CAPTURE_MAX);
+		cap.max = LEXEC_CAPTURE_MAX;
+		capp = &cap;
+	}
 
 	luaL_checktype(L, 1, LUA_TTABLE);
 	luaL_checktype(L, 2, LUA_TTABLE);
@@ -239,7 +253,7 @@ l_run(lua_State *L)
 		return luaL_error(L, "run: %s", err);
 	}
 	lcore_pause(&t0);
-	rc = run_now(argv, envp, (unsigned int)timeout, &status);
+	rc = run_now(argv, envp, (unsigned int)timeout, capp, &status);
 	saved = errno;
 	lcore_resume(c, &t0);
 	if (rc == -1) {
@@ -252,7 +266,10 @@ l_run(lua_State *L)
 	free_vector(argv);
 	free_vector(envp);
 	lua_pushinteger(L, status);
-	return 1;
+	if (capp == NULL)
+		return 1;
+	lua_pushlstring(L, cap.buf, cap.len);
+	return 2;
 }
 
 const luaL_Reg lexec_funcs[] = {

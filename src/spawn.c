@@ -136,7 +136,7 @@ job_new(char *const argv[], char *const envp[], const char *devpath,
 static int
 run_job(struct job *j)
 {
-	j->pid = child_start(j->argv, j->envp, &j->out.fd);
+	j->pid = child_start(j->argv, j->envp, &j->out.fd, NULL);
 	if (j->pid == -1) {
 		log_warn("unable to run %s (event %llu)", j->cmdline,
 		    (unsigned long long)j->seqnum);
@@ -354,7 +354,7 @@ spawn_helper(char *const argv[])
 
 	child_cmdline(cmd, sizeof(cmd), argv);
 	/* The helper inherits the daemon's environment, stdout and stderr. */
-	if ((pid = child_start(argv, NULL, NULL)) == -1) {
+	if ((pid = child_start(argv, NULL, NULL, NULL)) == -1) {
 		log_warn("unable to run %s", cmd);
 		return -1;
 	}
@@ -365,7 +365,7 @@ spawn_helper(char *const argv[])
 
 int
 spawn_sync(char *const argv[], char *const envp[], unsigned int timeout_ms,
-    int *status)
+    struct child_capture *cap, int *status)
 {
 	struct child_wait	 w;
 
@@ -378,5 +378,5 @@ spawn_sync(char *const argv[], char *const envp[], unsigned int timeout_ms,
 	w.arg = hook_arg;
 	w.stop = sig_stop_requested;
 	return child_run(argv, envp, timeout_ms > 0 ? timeout_ms :
-	    child_timeout_ms, &w, status);
+	    child_timeout_ms, &w, cap, status);
 }

@@ -28,11 +28,12 @@ int	spawn_async(char *const argv[], char *const envp[], const char *devpath,
 
 /*
  * Run argv now and wait for it, at most timeout_ms (0: the daemon's
- * --child-timeout).  Returns 0 with *status set to the exit status
- * (128 + signal number when killed), or -1 with errno set.
+ * --child-timeout), its stdout kept in cap when not NULL (child_run).
+ * Returns 0 with *status set to the exit status (128 + signal number
+ * when killed), or -1 with errno set.
  */
 int	spawn_sync(char *const argv[], char *const envp[], unsigned int timeout_ms,
-	    int *status);
+	    struct child_capture *cap, int *status);
 
 /*
  * What the daemon's poll loop needs.  Defaults suit a small system: a

@@ -174,6 +174,37 @@ local function perform(f, ...)
 	return err
 end
 
+-- perform, for a call with two results.
+local function perform2(f, ...)
+	local ok, a, b = pcall(f, ...)
+	if not ok then error(a, 3) end
+	return a, b
+end
+
+-- Properties from KEY=VALUE lines, as udev's IMPORT{program} and
+-- IMPORT{file} read them: blank lines and # comments skipped, a value in
+-- matching single or double quotes unquoted, spaces around the key and
+-- the value dropped.  Returns { { key, value }, ... } in order, and the
+-- lines that are not such an assignment.
+local function parse_properties(text)
+	local props, bad = {}, {}
+	for line in text:gmatch("[^\n]+") do
+		line = line:gsub("\r$", "")
+		if not line:find("^%s*#") and line:find("%S") then
+			local k, v = line:match("^%s*([%w_.]+)%s*=%s*(.-)%s*$")
+			if k and k:find("^%.?[%w_]+$") then
+				local q = v:sub(1, 1)
+				if #v >= 2 and (q == "'" or q == '"') and v:sub(-1) == q then v = v:sub(2, -2) end
+				props[#props + 1] = { k, v }
+			else
+				bad[#bad + 1] = line
+			end
+		end
+	end
+	return props, bad
+end
+M.parse_properties = parse_properties
+
 function M.describe(act)
 	local k = act[1]
 	if k == "mknod" then
@@ -479,11 +510,80 @@ function M.new(o)
 		local ok, err = check_argv(argv)
 		if not ok then error("run: " .. err, 2) end
 		local timeout = opt and opt.timeout or 0
+		local capture = opt and opt.capture and true or nil
 		local env = environment("run", ev)
 		check_program("run", argv, env)
-		if report then report { "run", argv = argv, env = env, timeout = timeout } end
-		if sys then return perform(sys.run, argv, env, timeout) end
+		if report then report { "run", argv = argv, env = env, timeout = timeout, capture = capture } end
+		if sys then
+			if capture then return perform2(sys.run, argv, env, timeout, true) end
+			return perform(sys.run, argv, env, timeout)
+		end
+		if capture then return 0, "" end
 		return 0
+	end
+
+	-- Set each KEY=VALUE of text on ev, as setenv does; what is no such
+	-- line is a warning.  Returns the table of what was set.
+	local function import(what, ev, text)
+		local props, bad = parse_properties(text)
+		local set = {}
+		for _, kv in ipairs(props) do
+			A.setenv(ev, kv[1], kv[2])
+			set[kv[1]] = kv[2]
+		end
+		if #bad > 0 then
+			core.log("warn", ("%s: %d line%s not KEY=VALUE, ignored: %q"):format(what, #bad,
+				#bad == 1 and "" or "s", bad[1]))
+		end
+		return set
+	end
+
+	-- import_program(ev, argv [, { timeout = ms }]): run argv as run()
+	-- does and set the KEY=VALUE lines of its output as properties (udev's
+	-- IMPORT{program}); only when it exits 0.  Returns the table of what
+	-- was set (empty otherwise) and its exit status.
+	function A.import_program(ev, argv, opt)
+		local ok, err = check_argv(argv)
+		if not ok then error("import_program: " .. err, 2) end
+		local status, out = A.run(ev, argv, { timeout = opt and opt.timeout, capture = true })
+		if status ~= 0 then return {}, status end
+		return import("import_program " .. tostring(argv[1]), ev, out), status
+	end
+
+	-- import_file(ev, path): the KEY=VALUE lines of a file under the root
+	-- as properties (udev's IMPORT{file}); nil and why when it cannot be
+	-- read.
+	function A.import_file(ev, path)
+		if type(path) ~= "string" or path:sub(1, 1) ~= "/" then
+			error("import_file expects an absolute path such as \"/run/hotplug2/ids\"", 2)
+		end
+		local rel = path:gsub("^/+", "")
+		local ok, text, why = pcall(core.read, rel)
+		if not ok then error("import_file: " .. tostring(text), 2) end
+		if text == nil then return nil, ("import_file: %s: %s"):format(path, tostring(why)) end
+		return import("import_file " .. path, ev, text)
+	end
+
+	-- import_cmdline(ev, name [, key]): udev's IMPORT{cmdline}: when the
+	-- kernel command line (ROOT/proc/cmdline) holds name=value, sets key
+	-- (default name) to value; a bare name sets it to "1".  Returns the
+	-- value, or nil when the command line does not mention it.
+	function A.import_cmdline(ev, name, key)
+		if type(name) ~= "string" or not name:find("^[%w_.%-]+$") then
+			error(("import_cmdline: bad parameter name %s"):format(tostring(name)), 2)
+		end
+		local text = core.read("proc/cmdline") or ""
+		local value
+		for word in text:gmatch("%S+") do
+			local k, v = word:match("^([^=]+)=(.*)$")
+			if k == nil then k, v = word, "1" end
+			-- The last one wins, as the kernel's own parameters do.
+			if k == name then value = v end
+		end
+		if value ~= nil then
+			A.setenv(ev, key or (name:gsub("[.%-]", "_")), value)
+		end
+		return value
 	end
 
 	-- modules_for("pci:v00008086d...") -> { "e1000e", ... }: a lookup, nothing loaded.

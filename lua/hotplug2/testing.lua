@@ -244,7 +244,9 @@ testing.new(options) loads handler files and returns a test object:
   root = DIR                  instead of the above: an existing tree that stands for /,
                               read and never written
   modprobe = PROG             as --modprobe (default /sbin/modprobe)
-  run = STATUS or function(argv, env) -> STATUS   what run() returns (default 0)
+  run = STATUS or function(argv, env) -> STATUS [, OUTPUT]
+                              what run() returns (default 0), and the output
+                              run(..., { capture = true }) and import_program() read
   budget_ms = MS              each handler call's budget (default 200)
   allow_problems = true       do not raise when a file fails to load (see .problems)
 ]]
@@ -354,9 +356,11 @@ function M.new(o)
 			if scratch_root then return core.unlink(path, prune) end
 			return core.exists(path)
 		end,
-		run = function(argv, env)
-			if type(run) == "function" then return run(copy(argv), copy(env)) end
-			return run
+		run = function(argv, env, _, capture)
+			local status, out = run, ""
+			if type(run) == "function" then status, out = run(copy(argv), copy(env)) end
+			if capture then return status, out or "" end
+			return status
 		end,
 	}
 	local config = actions.default_config()

@@ -162,7 +162,7 @@ script_handle(struct script *s, const struct uevent *ev)
 				log_warn("spawn %s", rule->argv[0]);
 				failed++;
 			}
-		} else if (spawn_sync(rule->argv, envp, 0, &status) == -1)
+		} else if (spawn_sync(rule->argv, envp, 0, NULL, &status) == -1)
 			failed++;
 	}
 	return failed;

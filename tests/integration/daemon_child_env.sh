@@ -20,6 +20,11 @@ on({ ACTION = "add" }, function(ev)
 	run(ev, { "/bin/sh", "-c", "exec >$SCRATCH/env; exec /usr/bin/env" })
 	exec(ev, { "hp2-probe" })
 end)
+-- Output read back through the daemon's own runner (spawn_sync).
+on({ ACTION = "add" }, function(ev)
+	import_program(ev, { "/bin/sh", "-c", "echo ID_FROM_CMD=\\'a b\\'; echo noise >&2" })
+	run(ev, { "/bin/sh", "-c", "echo \"\$ID_FROM_CMD\" >$SCRATCH/imported" })
+end)
 EOC
 printf 'add@/devices/x\0ACTION=add\0DEVPATH=/devices/x\0SUBSYSTEM=mem\0SEQNUM=1\0%s\0' \
     "PATH=$SCRATCH/evil:/bin" >"$SCRATCH/rec"
@@ -64,4 +69,8 @@ grep -q "not passing LD_PRELOAD" "$SCRATCH/daemon.err" ||
 [ ! -e "$SCRATCH/evil.ran" ] || fail "a program on the event's PATH ran"
 grep -q "10-children.lua:5: exec: unable to run hp2-probe: No such file or directory" \
     "$SCRATCH/daemon.err" || fail "no file:line for a missing program: $(cat "$SCRATCH/daemon.err")"
+# import_program read the command's stdout, not its stderr, as a property.
+[ "$(cat "$SCRATCH/imported" 2>/dev/null)" = "a b" ] ||
+	fail "import_program's property did not reach the next command: $(cat "$SCRATCH/daemon.err")"
+grep -q "sh\[[0-9]*\]: noise" "$SCRATCH/daemon.err" || fail "the command's stderr was not logged"
 echo ok
