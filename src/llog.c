@@ -95,8 +95,9 @@ l_print(lua_State *L)
 }
 
 /*
- * core.set_verbose(n): what the core logs from now on, as -v does (0
- * warnings, 1 info, 2 debug; -1 nothing).  Returns the previous level.
+ * core.set_verbose([n]): what the core logs from now on, as -v does (0
+ * warnings, 1 info, 2 debug; -1 nothing).  Returns the previous level;
+ * without n, only that.
  * hotplug2.testing silences the core this way while it collects the
  * handlers' errors and log lines itself.
  */
@@ -105,7 +106,8 @@ l_set_verbose(lua_State *L)
 {
 	int	 old = log_getverbose();
 
-	log_setverbose((int)luaL_checkinteger(L, 1));
+	if (!lua_isnoneornil(L, 1))
+		log_setverbose((int)luaL_checkinteger(L, 1));
 	lua_pushinteger(L, old);
 	return 1;
 }

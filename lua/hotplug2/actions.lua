@@ -206,6 +206,12 @@ end
 M.parse_properties = parse_properties
 
 function M.describe(act)
+	local line = M.describe_action(act)
+	if act.where then line = line .. " (" .. act.where .. ")" end
+	return line
+end
+
+function M.describe_action(act)
 	local k = act[1]
 	if k == "mknod" then
 		return ("mknod %s %s %d:%d %04o %s:%s"):format(act.path, act.type,
@@ -232,8 +238,42 @@ function M.describe(act)
 	return k
 end
 
+-- Frames of hotplug2's own modules, as error positions name them.
+local INTERNAL = {}
+for _, name in ipairs { "actions", "device", "match", "mdev", "rules", "runner", "testing" } do
+	INTERNAL[name] = true
+end
+
+-- "file:line" of the handler's call that led to the action being
+-- reported: the nearest frame that is none of hotplug2's modules nor C.
+-- Paid only when actions are reported (dry runs, tests, -v).
+local function where()
+	for level = 2, 24 do
+		local _, pos = pcall(error, "", level)
+		if pos == "" then
+			-- A C frame, or past the top.
+		else
+			local module = pos:match("hotplug2/([%w_]+)%.lua:%d+: $")
+			if not (module and INTERNAL[module]) then return (pos:gsub(": $", "")) end
+		end
+	end
+	return nil
+end
+
+-- The metatable that carries an action's where: read as act.where, but
+-- not a field pairs() sees, so action tables compare as they always did.
+local function with_where(act, pos)
+	if pos ~= nil then setmetatable(act, { __index = { where = pos } }) end
+	return act
+end
+M.with_where = with_where
+
 function M.new(o)
 	local core, sys, report = o.core, o.sys, o.report
+	if report then
+		local inner = report
+		report = function(act) inner(with_where(act, where())) end
+	end
 	local config = o.config or M.default_config()
 	local A = { config = config }
 	-- requested[module]: when it was last asked for, or true once it

@@ -267,7 +267,15 @@ function M.boot(opts)
 	end
 	local config = actions.default_config()
 	if opts.modprobe and opts.modprobe ~= "" then config.modprobe[1] = opts.modprobe end
-	local r = M.new { core = core, dry_run = opts.dry_run, config = config }
+	-- At -v the log says what each event made the handlers do, and where.
+	local report
+	if not opts.dry_run and core.set_verbose() >= 1 then
+		report = function(act, ev)
+			core.log("info", ("%s %s: %s"):format(tostring(ev and ev.ACTION),
+				tostring(ev and ev.DEVPATH), actions.describe(act)))
+		end
+	end
+	local r = M.new { core = core, dry_run = opts.dry_run, config = config, report = report }
 	local n = r:load_dir(opts.config_dir)
 	return r, n
 end

@@ -367,7 +367,7 @@ function M.new(o)
 	if o.modprobe then config.modprobe[1] = o.modprobe end
 	self.runner = runner.new {
 		core = proxy, sys = sys, config = config,
-		report = function(act) self.acts[#self.acts + 1] = copy(act) end,
+		report = function(act) self.acts[#self.acts + 1] = actions.with_where(copy(act), act.where) end,
 		call = function(f, ...)
 			local r = { core.pcall(f, ...) }
 			if not r[1] then self.failures[#self.failures + 1] = r[2] end

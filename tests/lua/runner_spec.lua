@@ -185,9 +185,9 @@ on({}, function(ev) setenv(ev, "OUT", table.concat({ string.format("%02d", 7) })
 		]]))
 		assert.are.equal(0, r:handle(copy(tty)))
 		assert.are.same({
-			"add /devices/pnp0/00:04/tty/ttyS0: mknod /dev/ttyS0 c 4:64 0660 root:dialout",
-			"add /devices/pnp0/00:04/tty/ttyS0: symlink /dev/serial/by-path/pnp-0 -> ../../ttyS0",
-			"add /devices/pnp0/00:04/tty/ttyS0: run /bin/false",
+			"add /devices/pnp0/00:04/tty/ttyS0: mknod /dev/ttyS0 c 4:64 0660 root:dialout (a.lua:2)",
+			"add /devices/pnp0/00:04/tty/ttyS0: symlink /dev/serial/by-path/pnp-0 -> ../../ttyS0 (a.lua:3)",
+			"add /devices/pnp0/00:04/tty/ttyS0: run /bin/false (a.lua:4)",
 		}, core.printed)
 	end)
 end)
