@@ -88,11 +88,11 @@ describe("make_node", function()
 		assert.are.equal("root", acts[1].owner)
 		assert.are.equal("root", acts[1].group)
 		-- The action names the line that asked for it.
-		assert.are.equal("tests/lua/actions_spec.lua:85", acts[1].where)
-		assert.are.equal("mknod /dev/null c 1:3 0600 root:root (tests/lua/actions_spec.lua:85)",
+		assert.matches("actions_spec%.lua:85$", acts[1].where)
+		assert.matches("^mknod /dev/null c 1:3 0600 root:root %(.*actions_spec%.lua:85%)$",
 			actions.describe(acts[1]))
 		a.chown("null", "nosuchuser")
-		assert.are.equal("chown /dev/null root:root (tests/lua/actions_spec.lua:94)", actions.describe(acts[2]))
+		assert.matches("^chown /dev/null root:root %(.*actions_spec%.lua:94%)$", actions.describe(acts[2]))
 		assert.are.equal(2, #core.logs)
 		assert.truthy(core.logs[1][2]:find("no 'nosuchuser' in /etc/passwd; using root instead", 1, true),
 			core.logs[1][2])
