@@ -40,9 +40,9 @@ EOF2
 	# so that a definition that does not wait for readiness is caught.
 	mkdir -p "$SCRATCH/conf"
 	cp "$SOURCE_DIR"/lua/defaults/*.lua "$SCRATCH/conf/"
-	cat >"$SCRATCH/conf/99-slow.lua" <<'EOF2'
+	cat >"$SCRATCH/conf/99-slow.lua" <<EOF2
 on({ ACTION = "add", DEVPATH = "/devices/virtual/mem/null" },
-    function(ev) run(ev, { "/bin/sleep", "2" }) end)
+    function(ev) run(ev, { "/bin/sh", "-c", "sleep 2; touch $SCRATCH/slow-done" }) end)
 EOF2
 	chmod +x "$root/modprobe" "$SCRATCH/hotplug2"
 	cp -R "$1" "$2"
@@ -62,4 +62,35 @@ daemon_pids() {
 			echo "${p#/proc/}"
 	done
 	return 0
+}
+
+# daemon_copy: $SCRATCH/bin/hotplug2, a copy of the daemon with its
+# coldplug program beside it, for init scripts that find the daemon by
+# its executable (start-stop-daemon --exec, pidof); HOTPLUG2_ARGS holds
+# what service_copy's wrapper adds.  Call service_copy first.
+daemon_copy() {
+	mkdir -p "$SCRATCH/bin"
+	cp "$BUILD_DIR/hotplug2" "$BUILD_DIR/hotplug2-coldplug" "$SCRATCH/bin/"
+	HOTPLUG2_ARGS="-v --root $SCRATCH/root -c $SCRATCH/conf --modprobe $SCRATCH/root/modprobe"
+	mkdir -p "$SCRATCH/default"
+	cat >"$SCRATCH/default/hotplug2" <<EOF2
+HOTPLUG2=$SCRATCH/bin/hotplug2
+HOTPLUG2_ARGS="$HOTPLUG2_ARGS"
+EOF2
+	# Only in this namespace: the scripts read /etc/default/hotplug2.
+	mount --bind "$SCRATCH/default" /etc/default
+}
+
+# copy_pids: the pids of daemon_copy's daemon.
+copy_pids() {
+	for p in /proc/[0-9]*; do
+		exe=$(readlink "$p/exe" 2>/dev/null) || continue
+		[ "$exe" = "$SCRATCH/bin/hotplug2" ] && echo "${p#/proc/}"
+	done
+	return 0
+}
+
+# kick_null: one real "change" event for /dev/null.
+kick_null() {
+	printf change >/sys/class/mem/null/uevent
 }
