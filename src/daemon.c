@@ -18,6 +18,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "netlink.h"
+#include "notify.h"
 #include "queue.h"
 #include "script.h"
 #include "sig.h"
@@ -287,6 +288,7 @@ ready(struct hp2d *d)
 {
 	ssize_t	 n;
 
+	notify_ready();
 	if (d->ready_fd == -1)
 		return;
 	n = write(d->ready_fd, "\n", 1);
@@ -869,6 +871,7 @@ daemon_main(int argc, char *argv[])
 	}
 	if (!foreground)
 		detach();
+	notify_init();
 	if ((d.sigfd = sig_init()) == -1)
 		fatal("unable to set up the signal handlers");
 	if (d.nlfd != -1)
