@@ -34,7 +34,7 @@
 #endif
 #define DNODE_SEQNUM_ENV	"HOTPLUG2_SEQNUM_FILE"
 
-struct hp2d {
+struct daemon {
 	struct script_options	 sopts;
 	struct script		*script;
 	struct queue		*q;
@@ -162,7 +162,7 @@ read_dnode_seqnum(void)
 static uint64_t
 seqnum_ceiling(void *arg)
 {
-	const struct hp2d	*d = arg;
+	const struct daemon	*d = arg;
 
 	return d->seqnum_file ? read_kernel_seqnum() : read_dnode_seqnum();
 }
@@ -192,7 +192,7 @@ find_coldplug(char *out, size_t outlen)
 }
 
 static void
-coldplug_start(struct hp2d *d)
+coldplug_start(struct daemon *d)
 {
 	char	*argv[5];
 	int	 i = 0;
@@ -228,7 +228,7 @@ coldplug_start(struct hp2d *d)
  * not fed with coldplugs.
  */
 static void
-resync(struct hp2d *d, const char *why)
+resync(struct daemon *d, const char *why)
 {
 	if (d->nlfd == -1 || d->stopping)
 		return;
@@ -243,7 +243,7 @@ resync(struct hp2d *d, const char *why)
 
 /* A coldplug's events are all in: set the back-off for the next one. */
 static void
-coldplug_settled(struct hp2d *d, uint64_t now)
+coldplug_settled(struct daemon *d, uint64_t now)
 {
 	if (d->coldplug_lossy) {
 		d->resync_backoff_ms = d->resync_backoff_ms == 0 ?
@@ -262,7 +262,7 @@ coldplug_settled(struct hp2d *d, uint64_t now)
 static void
 helper_exit(pid_t pid, int status, void *arg)
 {
-	struct hp2d	*d = arg;
+	struct daemon	*d = arg;
 
 	if (pid != d->coldplug_pid)
 		return;
@@ -283,7 +283,7 @@ helper_exit(pid_t pid, int status, void *arg)
 }
 
 static void
-ready(struct hp2d *d)
+ready(struct daemon *d)
 {
 	ssize_t	 n;
 
@@ -298,7 +298,7 @@ ready(struct hp2d *d)
 }
 
 static void
-reload(struct hp2d *d)
+reload(struct daemon *d)
 {
 	struct script	*s;
 	int		 nerrors = 0;
@@ -317,7 +317,7 @@ reload(struct hp2d *d)
 }
 
 static void
-stop(struct hp2d *d)
+stop(struct daemon *d)
 {
 	unsigned int	 n = queue_len(d->q);
 
@@ -340,7 +340,7 @@ stop(struct hp2d *d)
 
 /* Log what queue_push said about an event other than "queued". */
 static void
-pushed(struct hp2d *d, const char *src, enum queue_verdict v,
+pushed(struct daemon *d, const char *src, enum queue_verdict v,
     uint64_t seq, uint64_t before)
 {
 	switch (v) {
@@ -371,7 +371,7 @@ pushed(struct hp2d *d, const char *src, enum queue_verdict v,
  * the backlog until a slot is free again.
  */
 static void
-read_netlink(struct hp2d *d, uint64_t now)
+read_netlink(struct daemon *d, uint64_t now)
 {
 	struct uevent		*ev;
 	enum queue_verdict	 v;
@@ -410,7 +410,7 @@ read_netlink(struct hp2d *d, uint64_t now)
 static int
 sync_read(void *arg)
 {
-	struct hp2d	*d = arg;
+	struct daemon	*d = arg;
 
 	if (d->nlfd == -1 || d->stopping)
 		return 0;
@@ -424,7 +424,7 @@ sync_read(void *arg)
  * once each time, so a pipe that stays silent never holds the loop.
  */
 static void
-read_replay(struct hp2d *d, uint64_t now)
+read_replay(struct daemon *d, uint64_t now)
 {
 	struct uevent		*ev;
 	enum queue_verdict	 v;
@@ -520,7 +520,7 @@ min_timeout(int a, int b)
 
 /* Hand queued events to the scripts, a batch at a time; returns the wake time. */
 static int
-serve(struct hp2d *d, uint64_t now)
+serve(struct daemon *d, uint64_t now)
 {
 	struct uevent	*ev;
 	uint64_t	 first, last;
@@ -564,7 +564,7 @@ serve(struct hp2d *d, uint64_t now)
 }
 
 static int
-idle(const struct hp2d *d)
+idle(const struct daemon *d)
 {
 	return queue_len(d->q) == 0 && spawn_running() == 0 &&
 	    spawn_pending() == 0 && d->coldplug_pid == 0 &&
@@ -572,7 +572,7 @@ idle(const struct hp2d *d)
 }
 
 static int
-loop(struct hp2d *d)
+loop(struct daemon *d)
 {
 	struct pollfd	 pfd[2 + POLL_CHILDREN_MAX];
 	unsigned int	 sigs, nch;
@@ -730,7 +730,7 @@ daemon_main(int argc, char *argv[])
 		{ "verbose",		no_argument,		NULL, 'v' },
 		{ NULL,			0,			NULL, 0 }
 	};
-	static struct hp2d	 d;
+	static struct daemon	 d;
 	const char		*replay = NULL;
 	unsigned long		 max_children = SPAWN_MAX_CHILDREN_DEFAULT;
 	unsigned long		 timeout_s = SPAWN_TIMEOUT_DEFAULT_MS / 1000;

@@ -97,6 +97,8 @@ local MEMO_MAX = 1024
 local path_memo, slash_memo, npath = {}, {}, 0
 local mode_memo = {}
 
+-- node_path(name, what, ev) -> "dev/NAME", "/dev/NAME" (the path under
+-- the root and the path as reported), or nil and why.
 local function node_path(name, what, ev)
 	local path = path_memo[name]
 	if path then return path, slash_memo[name] end
@@ -330,9 +332,8 @@ function M.new(o)
 	-- make_node(ev, { mode = "0660", owner = "root", group = "tty", name = ... })
 	function A.make_node(ev, opt)
 		opt = opt or {}
-		local path, err = node_path(opt.name or ev.DEVNAME, "device name", ev)
-		if not path then error("make_node: " .. err, 2) end
-		local slash = err
+		local path, slash = node_path(opt.name or ev.DEVNAME, "device name", ev)
+		if not path then error("make_node: " .. slash, 2) end
 		local major, minor = memo_number(ev.MAJOR), memo_number(ev.MINOR)
 		if not major or not minor then
 			error("make_node: the event has no MAJOR and MINOR", 2)

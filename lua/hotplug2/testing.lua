@@ -16,8 +16,8 @@ local actions = require "hotplug2.actions"
 local core = require "hotplug2.core"
 
 local M = {}
-local T = {}
-T.__index = T
+local Harness = {}
+Harness.__index = Harness
 
 -- There is one core per Lua state: the object it is set up for now.
 local active
@@ -110,7 +110,7 @@ local function remove_tree(paths)
 	for _, p in ipairs(paths) do os.remove(p) end
 end
 
-function T:mkdirs(rel)
+function Harness:mkdirs(rel)
 	local path = ""
 	for comp in rel:gmatch("[^/]+") do
 		path = path == "" and comp or path .. "/" .. comp
@@ -123,7 +123,7 @@ function T:mkdirs(rel)
 end
 
 -- Write ROOT/rel (rel without a leading /).
-function T:write(rel, text)
+function Harness:write(rel, text)
 	rel = rel:gsub("^/+", "")
 	local parent = rel:match("^(.*)/[^/]+$")
 	if parent then self:mkdirs(parent) end
@@ -206,7 +206,7 @@ end
 
 -- Point the core at this object's root, aliases and budget, and keep it
 -- quiet: errors and log lines are collected here instead.
-function T:activate()
+function Harness:activate()
 	if active ~= self then
 		core.set_root(self.root)
 		core.load_aliases(self.alias_file)
@@ -258,7 +258,7 @@ function M.new(o)
 	local self = setmetatable({
 		log = {}, problems = nil, created = {},
 		budget_ms = o.budget_ms or 200,
-	}, T)
+	}, Harness)
 	if o.root then
 		for _, k in ipairs { "passwd", "group", "modules_alias", "loaded", "files", "sysfs" } do
 			if o[k] ~= nil and (k ~= "sysfs" or type(o.sysfs) == "table") then
@@ -394,12 +394,12 @@ function M.new(o)
 end
 
 -- Move the clock handlers see (load_modules' retries) forward by seconds.
-function T:advance_clock(seconds)
+function Harness:advance_clock(seconds)
 	self.clock_offset = self.clock_offset + seconds
 end
 
 -- Remove the scratch root now rather than when the object is collected.
-function T:close()
+function Harness:close()
 	if self.gc then
 		remove_tree(self.created)
 		self.created, self.gc = {}, nil
@@ -409,7 +409,7 @@ end
 
 -- One event through the handlers: the actions, the failures, the event
 -- as the last handler left it.
-function T:run_event(ev)
+function Harness:run_event(ev)
 	self.acts, self.failures = {}, {}
 	quietly(self, function() self.runner:handle(ev) end)
 	return self.acts, self.failures, ev
@@ -422,7 +422,7 @@ local function to_event(self, ev, level)
 	return quietly(self, function() return core.events(s)[1] end)
 end
 
-function T:event(ev)
+function Harness:event(ev)
 	return (to_event(self, ev, 3))
 end
 
@@ -441,27 +441,27 @@ end
 
 -- hp:handle(ev) -> actions, event.  A handler that fails is an error
 -- here, with its message (file:line): the spec fails and says why.
-function T:handle(ev)
+function Harness:handle(ev)
 	-- Not a tail call: level 3 must be the caller's line in LuaJIT too.
 	local acts, out = check(3, self:run_event(to_event(self, ev, 3)))
 	return acts, out
 end
 
 -- hp:try(ev) -> actions, failures, event: failures are returned, not raised.
-function T:try(ev)
+function Harness:try(ev)
 	local acts, failures, out = self:run_event(to_event(self, ev, 3))
 	return acts, failures, out
 end
 
 -- The events of a recording (hotplug2 monitor --raw), all of them.
-function T:events(recording)
+function Harness:events(recording)
 	return quietly(self, core.events, recording)
 end
 
 -- hp:replay(recording) -> every action of every event, in order, and a
 -- list of { event =, actions = } per event.  Raises at the first event
 -- a handler fails on.
-function T:replay(recording)
+function Harness:replay(recording)
 	local all, per = {}, {}
 	local evs = self:events(recording)
 	for _, ev in ipairs(evs) do
@@ -474,7 +474,7 @@ end
 
 -- hp:sysfs_event(DEVPATH [, ACTION]): the event the kernel sends for a
 -- device, from SYSFS/DEVPATH/uevent and its subsystem link.
-function T:sysfs_event(devpath, action)
+function Harness:sysfs_event(devpath, action)
 	if type(devpath) ~= "string" or devpath:sub(1, 1) ~= "/" then
 		error("sysfs_event expects a DEVPATH such as /devices/...", 2)
 	end
@@ -498,7 +498,7 @@ function T:sysfs_event(devpath, action)
 end
 
 -- hp:device(DEVPATH [, ACTION]) -> actions, event: handle that event.
-function T:device(devpath, action)
+function Harness:device(devpath, action)
 	local ev = self:sysfs_event(devpath, action)
 	local acts, out = check(3, self:run_event(ev))
 	return acts, out
