@@ -14,17 +14,16 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
 #include "daemon.h"
 #include "log.h"
 #include "netlink.h"
+#include "pathnames.h"
 #include "queue.h"
 #include "script.h"
 #include "sig.h"
 #include "spawn.h"
 #include "uevent.h"
 
-#define PATH_UEVENT_SEQNUM	"/sys/kernel/uevent_seqnum"
 #define COLDPLUG_PROGRAM	"hotplug2-coldplug"
 #define REPLAY_BUF		(4 * UEVENT_MSG_MAX)
 #define POLL_CHILDREN_MAX	64
@@ -80,7 +79,7 @@ daemon_usage(FILE *f)
 	fprintf(f,
 "usage: hotplug2 [daemon] [options]\n"
 "Read kernel uevents and hand them, one at a time, to the Lua handlers.\n"
-"  -c, --config-dir DIR     handler scripts (default " HOTPLUG2_CONFIG_DIR ")\n"
+"  -c, --config-dir DIR     handler scripts (default " PATH_CONFIG_DIR ")\n"
 "  -r, --root DIR           resolve every path the scripts touch under DIR\n"
 "  -n, --dry-run            print the actions, change nothing\n"
 "  -C, --coldplug           run hotplug2-coldplug once the socket is bound\n"
@@ -91,7 +90,7 @@ daemon_usage(FILE *f)
 "  -d, --ready-fd FD        write a line to FD once ready (after coldplug)\n"
 "  -m, --max-children N     commands running at once (default %d)\n"
 "  -t, --child-timeout SEC  kill commands running longer (default %d)\n"
-"  -M, --modprobe PROG      modprobe for the scripts (default /sbin/modprobe)\n"
+"  -M, --modprobe PROG      modprobe for the scripts (default " PATH_MODPROBE ")\n"
 "  -a, --alias-file FILE    modules.alias for the scripts\n"
 "  -S, --sysfs DIR          sysfs tree that coldplug walks (default /sys)\n"
 "  -v, --verbose            more logging (twice: debug)\n"
@@ -740,7 +739,7 @@ daemon_main(int argc, char *argv[])
 	memset(&d, 0, sizeof(d));
 	d.nlfd = d.replay_fd = d.ready_fd = -1;
 	d.persistent = 1;
-	d.sopts.config_dir = HOTPLUG2_CONFIG_DIR;
+	d.sopts.config_dir = PATH_CONFIG_DIR;
 	d.sopts.root = "/";
 	log_init("hotplug2", 1, 0);
 	/* "hotplug2 daemon ..." and "hotplug2 ..." are the same. */

@@ -7,15 +7,17 @@
 -- every action as a plain table before it is done: a dry run prints it and
 -- passes no sys, a test records it.  Every check happens before report, so a
 -- dry run and a test see the same errors as the daemon.
+local paths = require "hotplug2.paths"
+
 local M = {}
 
 -- The defaults a handler file may change through the config table.
 function M.default_config()
 	return {
 		-- Where load_firmware looks, in order (paths under --root).
-		firmware_path = { "/lib/firmware/updates", "/lib/firmware" },
+		firmware_path = { paths.firmware_updates, paths.firmware },
 		-- How load_modules asks for modules; module names are appended.
-		modprobe = { "/sbin/modprobe", "-b", "-a" },
+		modprobe = { paths.modprobe, "-b", "-a" },
 		-- PATH and HOME of commands; an event's own are never used.
 		path = "/usr/sbin:/usr/bin:/sbin:/bin",
 		home = "/",

@@ -14,6 +14,7 @@
 local runner = require "hotplug2.runner"
 local actions = require "hotplug2.actions"
 local core = require "hotplug2.core"
+local paths = require "hotplug2.paths"
 
 local M = {}
 local Harness = {}
@@ -301,7 +302,7 @@ function M.new(o)
 			end
 		end
 	end
-	self.sysfs = type(o.sysfs) == "string" and o.sysfs or self.root .. "/sys"
+	self.sysfs = type(o.sysfs) == "string" and o.sysfs or self.root .. paths.sysfs
 	if o.modules_alias_file then
 		self.alias_file = o.modules_alias_file
 	else
