@@ -61,6 +61,14 @@ local function copy(t)
 	return c
 end
 
+-- One message in the kernel's wire format: the header, ACTION, DEVPATH,
+-- then vars, a list of "KEY=VALUE" strings.
+local function wire_message(action, devpath, vars)
+	local parts = { action .. "@" .. devpath, "ACTION=" .. action, "DEVPATH=" .. devpath }
+	for _, v in ipairs(vars) do parts[#parts + 1] = v end
+	return table.concat(parts, "\0") .. "\0"
+end
+
 -- An event table in the kernel's wire format, so that it reaches the
 -- handlers through the same code as a netlink message.
 local function wire(ev, level)
@@ -82,9 +90,8 @@ local function wire(ev, level)
 		if k ~= "ACTION" and k ~= "DEVPATH" then keys[#keys + 1] = k end
 	end
 	table.sort(keys)
-	local parts = { action .. "@" .. devpath, "ACTION=" .. action, "DEVPATH=" .. devpath }
-	for _, k in ipairs(keys) do parts[#parts + 1] = k .. "=" .. tostring(ev[k]) end
-	return table.concat(parts, "\0") .. "\0"
+	for i, k in ipairs(keys) do keys[i] = k .. "=" .. tostring(ev[k]) end
+	return wire_message(action, devpath, keys)
 end
 
 -- "0700" directories and files in a scratch root, all remembered for removal.
@@ -484,16 +491,15 @@ function Harness:sysfs_event(devpath, action)
 	local text = f:read("*a")
 	f:close()
 	action = action or "add"
-	local parts = { action .. "@" .. devpath, "ACTION=" .. action, "DEVPATH=" .. devpath }
+	local vars = {}
 	local sub = quietly(self, function()
 		core.set_root(self.sysfs)
 		active = nil
 		return core.readlink(devpath:sub(2) .. "/subsystem")
 	end)
-	if sub then parts[#parts + 1] = "SUBSYSTEM=" .. sub:match("[^/]*$") end
-	for line in text:gmatch("[^\n]+") do parts[#parts + 1] = line end
-	local s = table.concat(parts, "\0") .. "\0"
-	local ok, evs = pcall(quietly, self, core.events, s)
+	if sub then vars[1] = "SUBSYSTEM=" .. sub:match("[^/]*$") end
+	for line in text:gmatch("[^\n]+") do vars[#vars + 1] = line end
+	local ok, evs = pcall(quietly, self, core.events, wire_message(action, devpath, vars))
 	if not ok then error(self.sysfs .. devpath .. "/uevent: " .. evs, 2) end
 	return evs[1]
 end
