@@ -5,8 +5,8 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "config.h"
 #include "log.h"
+#include "pathnames.h"
 #include "script.h"
 
 static void
@@ -16,7 +16,7 @@ check_usage(FILE *f)
 	    "Load the handler scripts in DIR (default %s) as the daemon does,\n"
 	    "report every problem with file:line, and exit 2 if there is any.\n"
 	    "  -q, --quiet  print nothing when all is well\n"
-	    "  -h, --help   this text\n", HOTPLUG2_CONFIG_DIR);
+	    "  -h, --help   this text\n", PATH_CONFIG_DIR);
 }
 
 int
@@ -52,7 +52,7 @@ check_main(int argc, char *argv[])
 	}
 	log_init("hotplug2 check", 1, 0);
 	memset(&opts, 0, sizeof(opts));
-	opts.config_dir = argc == 1 ? argv[0] : HOTPLUG2_CONFIG_DIR;
+	opts.config_dir = argc == 1 ? argv[0] : PATH_CONFIG_DIR;
 	opts.root = "/";
 	opts.alias_file = "";	/* loading scripts needs no alias index */
 	opts.dry_run = 1;	/* top-level code must not change anything */

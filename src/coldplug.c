@@ -12,11 +12,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
 #include "devpath.h"
 #include "log.h"
 #include "modalias.h"
 #include "netlink.h"
+#include "pathnames.h"
 #include "uevent.h"
 
 /* Deeper than any real sysfs tree (the laptop fixture's deepest is 12). */
@@ -428,8 +428,8 @@ main(int argc, char *argv[])
 	int		 ch, verbose = 0;
 
 	memset(&c, 0, sizeof(c));
-	c.sysfs = "/sys";
-	c.procfs = "/proc";
+	c.sysfs = PATH_SYSFS;
+	c.procfs = PATH_PROCFS;
 	c.nlfd = -1;
 	while ((ch = getopt_long(argc, argv, "hlnP:pS:v", longopts, NULL)) !=
 	    -1) {

@@ -14,18 +14,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
 #include "daemon.h"
 #include "log.h"
 #include "netlink.h"
 #include "notify.h"
+#include "pathnames.h"
 #include "queue.h"
 #include "script.h"
 #include "sig.h"
 #include "spawn.h"
 #include "uevent.h"
 
-#define PATH_UEVENT_SEQNUM	"/sys/kernel/uevent_seqnum"
 #define COLDPLUG_PROGRAM	"hotplug2-coldplug"
 #define REPLAY_BUF		(4 * UEVENT_MSG_MAX)
 #define POLL_CHILDREN_MAX	64
@@ -35,7 +34,7 @@
 #endif
 #define DNODE_SEQNUM_ENV	"HOTPLUG2_SEQNUM_FILE"
 
-struct hp2d {
+struct daemon {
 	struct script_options	 sopts;
 	struct script		*script;
 	struct queue		*q;
@@ -81,7 +80,7 @@ daemon_usage(FILE *f)
 	fprintf(f,
 "usage: hotplug2 [daemon] [options]\n"
 "Read kernel uevents and hand them, one at a time, to the Lua handlers.\n"
-"  -c, --config-dir DIR     handler scripts (default " HOTPLUG2_CONFIG_DIR ")\n"
+"  -c, --config-dir DIR     handler scripts (default " PATH_CONFIG_DIR ")\n"
 "  -r, --root DIR           resolve every path the scripts touch under DIR\n"
 "  -n, --dry-run            print the actions, change nothing\n"
 "  -C, --coldplug           run hotplug2-coldplug once the socket is bound\n"
@@ -92,7 +91,7 @@ daemon_usage(FILE *f)
 "  -d, --ready-fd FD        write a line to FD once ready (after coldplug)\n"
 "  -m, --max-children N     commands running at once (default %d)\n"
 "  -t, --child-timeout SEC  kill commands running longer (default %d)\n"
-"  -M, --modprobe PROG      modprobe for the scripts (default /sbin/modprobe)\n"
+"  -M, --modprobe PROG      modprobe for the scripts (default " PATH_MODPROBE ")\n"
 "  -a, --alias-file FILE    modules.alias for the scripts\n"
 "  -S, --sysfs DIR          sysfs tree that coldplug walks (default /sys)\n"
 "  -v, --verbose            more logging (twice: debug)\n"
@@ -163,7 +162,7 @@ read_dnode_seqnum(void)
 static uint64_t
 seqnum_ceiling(void *arg)
 {
-	const struct hp2d	*d = arg;
+	const struct daemon	*d = arg;
 
 	return d->seqnum_file ? read_kernel_seqnum() : read_dnode_seqnum();
 }
@@ -193,7 +192,7 @@ find_coldplug(char *out, size_t outlen)
 }
 
 static void
-coldplug_start(struct hp2d *d)
+coldplug_start(struct daemon *d)
 {
 	char	*argv[5];
 	int	 i = 0;
@@ -229,7 +228,7 @@ coldplug_start(struct hp2d *d)
  * not fed with coldplugs.
  */
 static void
-resync(struct hp2d *d, const char *why)
+resync(struct daemon *d, const char *why)
 {
 	if (d->nlfd == -1 || d->stopping)
 		return;
@@ -244,7 +243,7 @@ resync(struct hp2d *d, const char *why)
 
 /* A coldplug's events are all in: set the back-off for the next one. */
 static void
-coldplug_settled(struct hp2d *d, uint64_t now)
+coldplug_settled(struct daemon *d, uint64_t now)
 {
 	if (d->coldplug_lossy) {
 		d->resync_backoff_ms = d->resync_backoff_ms == 0 ?
@@ -263,7 +262,7 @@ coldplug_settled(struct hp2d *d, uint64_t now)
 static void
 helper_exit(pid_t pid, int status, void *arg)
 {
-	struct hp2d	*d = arg;
+	struct daemon	*d = arg;
 
 	if (pid != d->coldplug_pid)
 		return;
@@ -284,7 +283,7 @@ helper_exit(pid_t pid, int status, void *arg)
 }
 
 static void
-ready(struct hp2d *d)
+ready(struct daemon *d)
 {
 	ssize_t	 n;
 
@@ -300,7 +299,7 @@ ready(struct hp2d *d)
 }
 
 static void
-reload(struct hp2d *d)
+reload(struct daemon *d)
 {
 	struct script	*s;
 	int		 nerrors = 0;
@@ -319,7 +318,7 @@ reload(struct hp2d *d)
 }
 
 static void
-stop(struct hp2d *d)
+stop(struct daemon *d)
 {
 	unsigned int	 n = queue_len(d->q);
 
@@ -342,7 +341,7 @@ stop(struct hp2d *d)
 
 /* Log what queue_push said about an event other than "queued". */
 static void
-pushed(struct hp2d *d, const char *src, enum queue_verdict v,
+pushed(struct daemon *d, const char *src, enum queue_verdict v,
     uint64_t seq, uint64_t before)
 {
 	switch (v) {
@@ -373,7 +372,7 @@ pushed(struct hp2d *d, const char *src, enum queue_verdict v,
  * the backlog until a slot is free again.
  */
 static void
-read_netlink(struct hp2d *d, uint64_t now)
+read_netlink(struct daemon *d, uint64_t now)
 {
 	struct uevent		*ev;
 	enum queue_verdict	 v;
@@ -412,7 +411,7 @@ read_netlink(struct hp2d *d, uint64_t now)
 static int
 sync_read(void *arg)
 {
-	struct hp2d	*d = arg;
+	struct daemon	*d = arg;
 
 	if (d->nlfd == -1 || d->stopping)
 		return 0;
@@ -426,7 +425,7 @@ sync_read(void *arg)
  * once each time, so a pipe that stays silent never holds the loop.
  */
 static void
-read_replay(struct hp2d *d, uint64_t now)
+read_replay(struct daemon *d, uint64_t now)
 {
 	struct uevent		*ev;
 	enum queue_verdict	 v;
@@ -522,7 +521,7 @@ min_timeout(int a, int b)
 
 /* Hand queued events to the scripts, a batch at a time; returns the wake time. */
 static int
-serve(struct hp2d *d, uint64_t now)
+serve(struct daemon *d, uint64_t now)
 {
 	struct uevent	*ev;
 	uint64_t	 first, last;
@@ -566,7 +565,7 @@ serve(struct hp2d *d, uint64_t now)
 }
 
 static int
-idle(const struct hp2d *d)
+idle(const struct daemon *d)
 {
 	return queue_len(d->q) == 0 && spawn_running() == 0 &&
 	    spawn_pending() == 0 && d->coldplug_pid == 0 &&
@@ -574,7 +573,7 @@ idle(const struct hp2d *d)
 }
 
 static int
-loop(struct hp2d *d)
+loop(struct daemon *d)
 {
 	struct pollfd	 pfd[2 + POLL_CHILDREN_MAX];
 	unsigned int	 sigs, nch;
@@ -711,8 +710,23 @@ detach(void)
 	log_to_syslog(1);
 }
 
-int
-daemon_main(int argc, char *argv[])
+/* What the command line asks for beyond the daemon's own settings. */
+struct daemon_args {
+	const char	*replay;	/* --replay FILE, or NULL */
+	unsigned long	 max_children;
+	unsigned long	 timeout_s;
+	int		 foreground;
+	int		 coldplug;
+	int		 verbose;
+};
+
+/*
+ * The options into d and args.  Returns -1 to go on, or the exit status:
+ * EXIT_OK after --help, EXIT_USAGE for a bad command line.
+ */
+static int
+parse_options(struct daemon *d, struct daemon_args *args, int argc,
+    char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "alias-file",		required_argument,	NULL, 'a' },
@@ -732,78 +746,62 @@ daemon_main(int argc, char *argv[])
 		{ "verbose",		no_argument,		NULL, 'v' },
 		{ NULL,			0,			NULL, 0 }
 	};
-	static struct hp2d	 d;
-	const char		*replay = NULL;
-	unsigned long		 max_children = SPAWN_MAX_CHILDREN_DEFAULT;
-	unsigned long		 timeout_s = SPAWN_TIMEOUT_DEFAULT_MS / 1000;
-	int			 ch, foreground = 0, coldplug = 0, verbose = 0;
-	int			 nerrors = 0, rc;
+	int	 ch;
 
-	memset(&d, 0, sizeof(d));
-	d.nlfd = d.replay_fd = d.ready_fd = -1;
-	d.persistent = 1;
-	d.sopts.config_dir = HOTPLUG2_CONFIG_DIR;
-	d.sopts.root = "/";
-	log_init("hotplug2", 1, 0);
-	/* "hotplug2 daemon ..." and "hotplug2 ..." are the same. */
-	if (argc >= 2 && strcmp(argv[1], "daemon") == 0) {
-		argc--;
-		argv++;
-	}
 	while ((ch = getopt_long(argc, argv, "a:Cc:d:fhM:m:noR:r:S:t:v",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'a':
-			d.sopts.alias_file = optarg;
+			d->sopts.alias_file = optarg;
 			break;
 		case 'C':
-			coldplug = 1;
+			args->coldplug = 1;
 			break;
 		case 'c':
-			d.sopts.config_dir = optarg;
+			d->sopts.config_dir = optarg;
 			break;
 		case 'd':
-			d.ready_fd = (int)number_arg("--ready-fd", optarg, 0,
+			d->ready_fd = (int)number_arg("--ready-fd", optarg, 0,
 			    INT_MAX);
-			if (fcntl(d.ready_fd, F_SETFD, FD_CLOEXEC) == -1) {
-				log_warn("--ready-fd %d", d.ready_fd);
+			if (fcntl(d->ready_fd, F_SETFD, FD_CLOEXEC) == -1) {
+				log_warn("--ready-fd %d", d->ready_fd);
 				return EXIT_USAGE;
 			}
 			break;
 		case 'f':
-			foreground = 1;
+			args->foreground = 1;
 			break;
 		case 'h':
 			daemon_usage(stdout);
 			return EXIT_OK;
 		case 'M':
-			d.sopts.modprobe = optarg;
+			d->sopts.modprobe = optarg;
 			break;
 		case 'm':
-			max_children = number_arg("--max-children", optarg, 1,
-			    1024);
+			args->max_children = number_arg("--max-children",
+			    optarg, 1, 1024);
 			break;
 		case 'n':
-			d.sopts.dry_run = 1;
+			d->sopts.dry_run = 1;
 			break;
 		case 'o':
-			d.persistent = 0;
+			d->persistent = 0;
 			break;
 		case 'R':
-			replay = optarg;
+			args->replay = optarg;
 			break;
 		case 'r':
-			d.sopts.root = optarg;
+			d->sopts.root = optarg;
 			break;
 		case 'S':
-			d.coldplug_sysfs = optarg;
+			d->coldplug_sysfs = optarg;
 			break;
 		case 't':
-			timeout_s = number_arg("--child-timeout", optarg, 1,
-			    86400);
+			args->timeout_s = number_arg("--child-timeout", optarg,
+			    1, 86400);
 			break;
 		case 'v':
-			verbose++;
+			args->verbose++;
 			break;
 		default:
 			daemon_usage(stderr);
@@ -814,32 +812,24 @@ daemon_main(int argc, char *argv[])
 		daemon_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (replay != NULL && coldplug) {
+	if (args->replay != NULL && args->coldplug) {
 		log_warnx("--replay and --coldplug exclude each other");
 		return EXIT_USAGE;
 	}
-	log_init("hotplug2", 1, verbose);
-	spawn_init((unsigned int)max_children,
-	    (unsigned int)timeout_s * 1000);
+	return -1;
+}
 
-	d.q = queue_new(QUEUE_EVENTS_MAX, QUEUE_WINDOW_MS);
-	if (d.q == NULL)
-		fatal("unable to allocate the event queue");
-	d.script = script_load(&d.sopts, &nerrors);
-	if (d.script == NULL) {
-		log_warnx("unable to load the scripts from %s",
-		    d.sopts.config_dir);
-		return EXIT_CONFIG;
-	}
-	if (nerrors > 0)
-		log_warnx("%d script file%s failed to load and %s skipped",
-		    nerrors, nerrors == 1 ? "" : "s",
-		    nerrors == 1 ? "is" : "are");
-
+/*
+ * The events' source: the replay file, or the uevent socket with the
+ * queue's first SEQNUM.  Returns -1 to go on, or the exit status.
+ */
+static int
+open_input(struct daemon *d, const char *replay)
+{
 	if (replay != NULL) {
 		if (strcmp(replay, "-") == 0)
-			d.replay_fd = 0;
-		else if ((d.replay_fd = open(replay, O_RDONLY | O_CLOEXEC)) ==
+			d->replay_fd = 0;
+		else if ((d->replay_fd = open(replay, O_RDONLY | O_CLOEXEC)) ==
 		    -1) {
 			log_warn("unable to open %s", replay);
 			return EXIT_FAIL;
@@ -849,9 +839,9 @@ daemon_main(int argc, char *argv[])
 		 * shared with whoever started us, so it is left as it is
 		 * and read only when poll finds it readable.
 		 */
-		if (d.replay_fd != 0)
-			(void)fcntl(d.replay_fd, F_SETFL, O_NONBLOCK);
-		if ((d.rbuf = malloc(REPLAY_BUF)) == NULL)
+		if (d->replay_fd != 0)
+			(void)fcntl(d->replay_fd, F_SETFL, O_NONBLOCK);
+		if ((d->rbuf = malloc(REPLAY_BUF)) == NULL)
 			fatal("malloc");
 	} else {
 		/*
@@ -859,44 +849,110 @@ daemon_main(int argc, char *argv[])
 		 * none of it is taken for stale.  An event in between is
 		 * missed, seen as a gap and made up for by a coldplug.
 		 */
-		queue_set_last(d.q, read_kernel_seqnum());
-		d.seqnum_file = queue_last(d.q) != 0;
-		if (!d.seqnum_file)
-			queue_set_last(d.q, read_dnode_seqnum());
-		queue_set_ceiling(d.q, seqnum_ceiling, &d);
-		d.nlfd = netlink_open(NETLINK_UEVENT_GROUP,
+		queue_set_last(d->q, read_kernel_seqnum());
+		d->seqnum_file = queue_last(d->q) != 0;
+		if (!d->seqnum_file)
+			queue_set_last(d->q, read_dnode_seqnum());
+		queue_set_ceiling(d->q, seqnum_ceiling, d);
+		d->nlfd = netlink_open(NETLINK_UEVENT_GROUP,
 		    NETLINK_RCVBUF_WANT, NULL);
-		if (d.nlfd == -1)
+		if (d->nlfd == -1)
 			return EXIT_SYSCALL;
 	}
-	if (!foreground)
+	return -1;
+}
+
+/*
+ * Everything before the loop: the queue, the scripts, the input, the
+ * detach, the signals and the coldplug helper.  Returns -1 to go on, or
+ * the exit status.
+ */
+static int
+setup(struct daemon *d, const struct daemon_args *args)
+{
+	int	 nerrors = 0, rc;
+
+	d->q = queue_new(QUEUE_EVENTS_MAX, QUEUE_WINDOW_MS);
+	if (d->q == NULL)
+		fatal("unable to allocate the event queue");
+	d->script = script_load(&d->sopts, &nerrors);
+	if (d->script == NULL) {
+		log_warnx("unable to load the scripts from %s",
+		    d->sopts.config_dir);
+		return EXIT_CONFIG;
+	}
+	if (nerrors > 0)
+		log_warnx("%d script file%s failed to load and %s skipped",
+		    nerrors, nerrors == 1 ? "" : "s",
+		    nerrors == 1 ? "is" : "are");
+	if ((rc = open_input(d, args->replay)) != -1)
+		return rc;
+	if (!args->foreground)
 		detach();
 	notify_init();
-	if ((d.sigfd = sig_init()) == -1)
+	if ((d->sigfd = sig_init()) == -1)
 		fatal("unable to set up the signal handlers");
-	if (d.nlfd != -1)
-		spawn_sync_hook(d.nlfd, sync_read, &d);
+	if (d->nlfd != -1)
+		spawn_sync_hook(d->nlfd, sync_read, d);
 
-	if (coldplug) {
-		find_coldplug(d.coldplug_prog, sizeof(d.coldplug_prog));
-		d.coldplug_wanted = 1;
+	if (args->coldplug) {
+		find_coldplug(d->coldplug_prog, sizeof(d->coldplug_prog));
+		d->coldplug_wanted = 1;
 	} else
-		ready(&d);
+		ready(d);
 	/* Resynchronization needs the helper too. */
-	if (d.coldplug_prog[0] == '\0')
-		find_coldplug(d.coldplug_prog, sizeof(d.coldplug_prog));
+	if (d->coldplug_prog[0] == '\0')
+		find_coldplug(d->coldplug_prog, sizeof(d->coldplug_prog));
+	return -1;
+}
 
-	rc = loop(&d);
-	if (replay == NULL)
-		netlink_stats_log(&d.nst);
+/* What the run did, logged when the loop ends. */
+static void
+log_totals(struct daemon *d, int replay)
+{
+	const struct queue_stats	*qs = queue_stats(d->q);
+
+	if (!replay)
+		netlink_stats_log(&d->nst);
 	log_info("%lu events handled, %lu lost, %lu resynchronizations",
-	    d.handled, d.lost, d.resyncs);
+	    d->handled, d->lost, d->resyncs);
 	log_debug("queue: %lu reordered, %lu stale dropped, %lu gaps, %lu "
 	    "overtaken, %lu out of sequence, %lu new sequences, at most %u "
-	    "held", queue_stats(d.q)->reordered, queue_stats(d.q)->stale,
-	    queue_stats(d.q)->gaps, queue_stats(d.q)->overtaken,
-	    queue_stats(d.q)->outside, queue_stats(d.q)->rebased,
-	    queue_stats(d.q)->peak);
+	    "held", qs->reordered, qs->stale, qs->gaps, qs->overtaken,
+	    qs->outside, qs->rebased, qs->peak);
+}
+
+int
+daemon_main(int argc, char *argv[])
+{
+	static struct daemon	 d;
+	struct daemon_args	 args;
+	int			 rc;
+
+	memset(&d, 0, sizeof(d));
+	d.nlfd = d.replay_fd = d.ready_fd = -1;
+	d.persistent = 1;
+	d.sopts.config_dir = PATH_CONFIG_DIR;
+	d.sopts.root = "/";
+	memset(&args, 0, sizeof(args));
+	args.max_children = SPAWN_MAX_CHILDREN_DEFAULT;
+	args.timeout_s = SPAWN_TIMEOUT_DEFAULT_MS / 1000;
+	log_init("hotplug2", 1, 0);
+	/* "hotplug2 daemon ..." and "hotplug2 ..." are the same. */
+	if (argc >= 2 && strcmp(argv[1], "daemon") == 0) {
+		argc--;
+		argv++;
+	}
+	if ((rc = parse_options(&d, &args, argc, argv)) != -1)
+		return rc;
+	log_init("hotplug2", 1, args.verbose);
+	spawn_init((unsigned int)args.max_children,
+	    (unsigned int)args.timeout_s * 1000);
+	if ((rc = setup(&d, &args)) != -1)
+		return rc;
+
+	rc = loop(&d);
+	log_totals(&d, args.replay != NULL);
 	script_free(d.script);
 	queue_free(d.q);
 	free(d.rbuf);

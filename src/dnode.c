@@ -41,7 +41,7 @@
 
 /*
  * Where the event's static buffer goes: after .bss, in x86-64's large
- * data section (see main).  Other targets' linkers have no .lbss, and
+ * data section (see docs/PERFORMANCE.md).  Other targets' linkers have no .lbss, and
  * their compilers would give it file space, so it stays in .bss there.
  */
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -328,108 +328,80 @@ print_event(const struct uevent *ev)
 		printf("%s\n", uevent_var(ev, i));
 }
 
-int
-main(int argc, char *argv[])
+/* What the command line asks for. */
+struct dnode_args {
+	const char	*ops[2];	/* SUBSYSTEM [ACTION] */
+	int		 nops;
+	int		 dry_run;
+	int		 verbose;
+};
+
+/*
+ * Options anywhere, operands in order, "--" ending the options: a user who
+ * types "hotplug2-dnode usb -n" means a dry run, and must never see "-n"
+ * taken for the ACTION and the event sent.  Done by hand rather than by
+ * getopt, whose permutation glibc does and musl does not.  No SUBSYSTEM or
+ * ACTION the kernel passes starts with '-'.  Exits for --help, --version
+ * and usage errors.
+ */
+static void
+parse_args(int argc, char *argv[], struct dnode_args *args)
 {
-	extern char		**environ;
-	/*
-	 * A helper's cost beyond exec is mostly page faults, so memory is
-	 * touched sparingly.  The event is static: only the bytes used are
-	 * touched, where a large stack frame would be probed page by page.
-	 * DEVPATH and MODALIAS are built in small stack buffers, in the page
-	 * the stack already has, and only a long input MODALIAS or DEVPATH
-	 * uses the static buffer.  On x86-64 the event goes in .lbss, which
-	 * the linker places after .bss: the C library's own variables then
-	 * share the page of .data and the event's head, where they had a
-	 * page of their own past its 12 KB (2 to 5 fewer faults per run).
-	 */
-	static struct {
-		struct uevent	 ev;	/* first: its used head shares a page */
-		char		 big[MODALIAS_MAX > UEVENT_HEADER_MAX ?
-				    MODALIAS_MAX : UEVENT_HEADER_MAX];
-	}			 mem DNODE_AFTER_BSS;
-	struct uevent		*ev = &mem.ev;
-	char			*big = mem.big;
-	char			 small[256];
-	char			*modalias;
-	char			 num[24];
-	const char		*subsystem, *action, *kdevpath = NULL;
-	const char		*kseqnum = NULL, *seqfile, *reason;
-	uint64_t		 seq;
-	char			**e;
-	const char		*ops[2];
-	int			 a, fd, dry_run = 0, verbose = 0, nops;
-	int			 opts_done;
+	int	 a, opts_done;
 
-	log_init("hotplug2-dnode", 1, 0);
-	std_fds();
-
-	/*
-	 * Options anywhere, operands in order, "--" ending the options: a
-	 * user who types "hotplug2-dnode usb -n" means a dry run, and must
-	 * never see "-n" taken for the ACTION and the event sent.  Done by
-	 * hand rather than by getopt, whose permutation glibc does and musl
-	 * does not.  No SUBSYSTEM or ACTION the kernel passes starts with '-'.
-	 */
-	nops = 0;
 	for (a = 1, opts_done = 0; a < argc; a++) {
 		if (opts_done || argv[a][0] != '-' || argv[a][1] == '\0') {
-			if (nops == 2) {
+			if (args->nops == 2) {
 				usage(stderr);
 				dnode_die(EXIT_USAGE, "too many arguments");
 			}
-			ops[nops++] = argv[a];
+			args->ops[args->nops++] = argv[a];
 		} else if (strcmp(argv[a], "--") == 0)
 			opts_done = 1;
 		else if (strcmp(argv[a], "-h") == 0 ||
 		    strcmp(argv[a], "--help") == 0) {
 			usage(stdout);
-			return EXIT_OK;
+			exit(EXIT_OK);
 		} else if (strcmp(argv[a], "--version") == 0) {
 			printf("hotplug2-dnode %s\n", HOTPLUG2_VERSION);
-			return EXIT_OK;
+			exit(EXIT_OK);
 		} else if (strcmp(argv[a], "-n") == 0 ||
 		    strcmp(argv[a], "--dry-run") == 0)
-			dry_run = 1;
+			args->dry_run = 1;
 		else if (strcmp(argv[a], "-v") == 0 ||
 		    strcmp(argv[a], "--verbose") == 0)
-			verbose = 1;
+			args->verbose = 1;
 		else if (strcmp(argv[a], "-nv") == 0 ||
 		    strcmp(argv[a], "-vn") == 0)
-			dry_run = verbose = 1;
+			args->dry_run = args->verbose = 1;
 		else {
 			usage(stderr);
 			dnode_die(EXIT_USAGE, "unknown option %.64s", argv[a]);
 		}
 	}
-	log_setverbose(verbose ? LOG_LEVEL_DEBUG : LOG_LEVEL_WARN);
-	if (nops == 0) {
+	if (args->nops == 0) {
 		usage(stderr);
 		dnode_die(EXIT_USAGE, "no SUBSYSTEM argument: the kernel "
 		    "passes the event's type as the first argument");
 	}
-	subsystem = ops[0];
-	if (!subsystem_ok(subsystem))
-		dnode_die(EXIT_FAIL, "bad SUBSYSTEM argument \"%.64s\"",
-		    subsystem);
+}
 
-	/*
-	 * Kernels before 2.4.0-test12 passed the action as a second
-	 * argument; later ones in ACTION.
-	 */
-	action = getenv("ACTION");
-	if (action == NULL && nops == 2)
-		action = ops[1];
-	if (action == NULL)
-		dnode_die(EXIT_FAIL, "%s event without ACTION in the "
-		    "environment", subsystem);
+/*
+ * The event in its final order: ACTION, DEVPATH, SUBSYSTEM, the kernel's
+ * variables, MODALIAS, SEQNUM (the kernel's; send_event adds one when it
+ * gave none).  DEVPATH and MODALIAS are built in a small stack buffer and
+ * only a long one uses big (bigsize bytes); docs/PERFORMANCE.md says why.
+ */
+static void
+build_event(struct uevent *ev, char *big, size_t bigsize,
+    const char *subsystem, const char *action)
+{
+	extern char	**environ;
+	char		  small[256];
+	char		 *modalias, **e;
+	const char	 *kdevpath, *kseqnum, *reason;
 
-	/*
-	 * The DEVPATH comes first in the message, so it is derived from the
-	 * environment before the event is built, in its final order:
-	 * ACTION, DEVPATH, SUBSYSTEM, the kernel's variables, MODALIAS,
-	 * SEQNUM.
-	 */
+	/* The DEVPATH comes first in the message, so it is derived first. */
 	kdevpath = getenv("DEVPATH");
 	kseqnum = getenv("SEQNUM");
 	if (kdevpath != NULL && *kdevpath != '\0') {
@@ -442,7 +414,7 @@ main(int argc, char *argv[])
 		    sizeof(small)) == 0) {
 			kdevpath = big;
 			if (devpath_derive_from(env_get, NULL, subsystem, big,
-			    sizeof(mem.big)) == 0)
+			    bigsize) == 0)
 				dnode_die(EXIT_FAIL, "unable to derive a "
 				    "DEVPATH for this %s event", subsystem);
 		}
@@ -460,8 +432,8 @@ main(int argc, char *argv[])
 		if (modalias_synthesize(ev, subsystem, small, sizeof(small),
 		    &reason) == 0 && strcmp(reason, MODALIAS_TOO_SMALL) == 0) {
 			modalias = big;
-			modalias_synthesize(ev, subsystem, big,
-			    sizeof(mem.big), &reason);
+			modalias_synthesize(ev, subsystem, big, bigsize,
+			    &reason);
 		}
 		if (*modalias != '\0') {
 			if (uevent_set(ev, "MODALIAS", modalias) == -1)
@@ -476,24 +448,29 @@ main(int argc, char *argv[])
 			    "for one event with its SEQNUM");
 		dnode_die(EXIT_FAIL, "bad SEQNUM \"%.24s\"", kseqnum);
 	}
+}
 
-	if (dry_run) {
-		print_event(ev);
-		return fflush(stdout) == EOF ? EXIT_FAIL : EXIT_OK;
-	}
+/*
+ * Multicast the event, with a SEQNUM from the counter file when the kernel
+ * gave none.  The socket is opened first: a failure then costs no SEQNUM.
+ * Not with netlink_open: a sender needs neither SO_PASSCRED nor a bind,
+ * and Linux 2.4 refuses SOCK_CLOEXEC (2.6.27).  2.4 has no
+ * NETLINK_KOBJECT_UEVENT either, but lets processes multicast to each
+ * other on any netlink protocol number, which is how the daemon hears us
+ * there.
+ */
+static void
+send_event(struct uevent *ev, const char *subsystem)
+{
+	char		 num[24];
+	const char	*seqfile;
+	uint64_t	 seq;
+	int		 fd;
 
-	/*
-	 * Open the socket first: a failure then costs no SEQNUM.  Not with
-	 * netlink_open: a sender needs neither SO_PASSCRED nor a bind, and
-	 * Linux 2.4 refuses SOCK_CLOEXEC (2.6.27).  2.4 has no
-	 * NETLINK_KOBJECT_UEVENT either, but lets processes multicast to
-	 * each other on any netlink protocol number, which is how the
-	 * daemon hears us there.
-	 */
 	if ((fd = socket(AF_NETLINK, SOCK_DGRAM, NETLINK_KOBJECT_UEVENT)) == -1)
 		dnode_die(EXIT_SYSCALL, "unable to open the uevent socket: %s",
 		    strerror(errno));
-	if (kseqnum == NULL) {
+	if (uevent_get(ev, "SEQNUM") == NULL) {
 		if ((seqfile = getenv(DNODE_SEQNUM_ENV)) == NULL ||
 		    *seqfile == '\0')
 			seqfile = DNODE_SEQNUM_FILE;
@@ -514,5 +491,49 @@ main(int argc, char *argv[])
 	if (netlink_send(fd, ev) == -1)
 		dnode_die(EXIT_SYSCALL, "unable to send the %s event: %s",
 		    subsystem, strerror(errno));
+}
+
+int
+main(int argc, char *argv[])
+{
+	/*
+	 * Static, so only the bytes used are touched; on x86-64 in .lbss,
+	 * after .bss.  docs/PERFORMANCE.md ("hotplug2-dnode's page faults")
+	 * says why.
+	 */
+	static struct {
+		struct uevent	 ev;	/* first: its used head shares a page */
+		char		 big[MODALIAS_MAX > UEVENT_HEADER_MAX ?
+				    MODALIAS_MAX : UEVENT_HEADER_MAX];
+	}			 mem DNODE_AFTER_BSS;
+	struct dnode_args	 args = { { NULL, NULL }, 0, 0, 0 };
+	const char		*subsystem, *action;
+
+	log_init("hotplug2-dnode", 1, 0);
+	std_fds();
+	parse_args(argc, argv, &args);
+	log_setverbose(args.verbose ? LOG_LEVEL_DEBUG : LOG_LEVEL_WARN);
+	subsystem = args.ops[0];
+	if (!subsystem_ok(subsystem))
+		dnode_die(EXIT_FAIL, "bad SUBSYSTEM argument \"%.64s\"",
+		    subsystem);
+
+	/*
+	 * Kernels before 2.4.0-test12 passed the action as a second
+	 * argument; later ones in ACTION.
+	 */
+	action = getenv("ACTION");
+	if (action == NULL && args.nops == 2)
+		action = args.ops[1];
+	if (action == NULL)
+		dnode_die(EXIT_FAIL, "%s event without ACTION in the "
+		    "environment", subsystem);
+
+	build_event(&mem.ev, mem.big, sizeof(mem.big), subsystem, action);
+	if (args.dry_run) {
+		print_event(&mem.ev);
+		return fflush(stdout) == EOF ? EXIT_FAIL : EXIT_OK;
+	}
+	send_event(&mem.ev, subsystem);
 	return EXIT_OK;
 }

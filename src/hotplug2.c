@@ -3,11 +3,12 @@
 #include <string.h>
 
 #include "check.h"
-#include "convert.h"
 #include "config.h"
+#include "convert.h"
 #include "daemon.h"
 #include "log.h"
 #include "monitor.h"
+#include "pathnames.h"
 #include "test.h"
 
 struct subcommand {
@@ -37,7 +38,7 @@ usage(FILE *f)
 		    subcommands[i].help);
 	fprintf(f, "\nhotplug2 COMMAND --help describes each one.\n"
 	    "Handler scripts: %s (default of --config-dir).\n",
-	    HOTPLUG2_CONFIG_DIR);
+	    PATH_CONFIG_DIR);
 }
 
 int

@@ -11,9 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
 #include "log.h"
 #include "mapalias.h"
+#include "pathnames.h"
 
 /*
  * The maps are read in a fixed order (pci, usb, isapnp, ieee1394, input,
@@ -225,7 +225,8 @@ main(int argc, char *argv[])
 	if (base == NULL) {
 		if (uname(&u) == -1)
 			fatal("unable to read the kernel release");
-		snprintf(basebuf, sizeof(basebuf), "/lib/modules/%s", u.release);
+		snprintf(basebuf, sizeof(basebuf), PATH_MODULES_DIR "/%s",
+		    u.release);
 		base = basebuf;
 	}
 	if (out == NULL) {

@@ -13,8 +13,8 @@
 #include "alias.h"
 #include "config.h"
 #include "log.h"
+#include "pathnames.h"
 
-#define MODPROBE_DEFAULT	"/sbin/modprobe"
 
 /* modprobe options whose value is the next argument (kmod and module-init-tools). */
 static const char *const value_options[] = {
@@ -35,10 +35,10 @@ usage(FILE *f)
 	    "[modprobe options] MODALIAS [parameters]\n"
 	    "       hotplug2-modwrap -R [-a FILE] MODALIAS...\n"
 	    "  -a, --alias-file FILE  modules.alias to read (default: "
-	    "/lib/modules/$(uname -r)/modules.alias)\n"
+	    PATH_MODULES_DIR "/$(uname -r)/modules.alias)\n"
 	    "  -R, --resolve          print the matched modules, run nothing\n"
 	    "  --modprobe PATH        the modprobe to run (default: "
-	    "$MODPROBE_COMMAND, else " MODPROBE_DEFAULT ")\n");
+	    "$MODPROBE_COMMAND, else " PATH_MODPROBE ")\n");
 }
 
 static int
@@ -251,7 +251,7 @@ fill_defaults(struct invocation *inv, char *path, size_t pathlen)
 	    getenv("MODPROBE_COMMAND")) != NULL && inv->modprobe[0] == '\0')
 		inv->modprobe = NULL;
 	if (inv->modprobe == NULL)
-		inv->modprobe = MODPROBE_DEFAULT;
+		inv->modprobe = PATH_MODPROBE;
 }
 
 /* -R: print the modules of each MODALIAS; exit 1 when one has none. */

@@ -15,6 +15,7 @@
 
 #include "lcore.h"
 #include "log.h"
+#include "pathnames.h"
 #include "script.h"
 #include "uevent.h"
 
@@ -213,7 +214,7 @@ script_load(const struct script_options *opts, int *nerrors)
 
 	if (alias_file == NULL) {
 		if (uname(&u) == 0 && snprintf(alias, sizeof(alias),
-		    "/lib/modules/%s/modules.alias", u.release) <
+		    PATH_MODULES_DIR "/%s/modules.alias", u.release) <
 		    (int)sizeof(alias))
 			alias_file = alias;
 		else

@@ -11,9 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
 #include "log.h"
 #include "modalias.h"
+#include "pathnames.h"
 #include "script.h"
 #include "test.h"
 #include "uevent.h"
@@ -38,7 +38,7 @@ test_usage(FILE *f)
 "  -r, --root DIR         the root the scripts see (default /)\n"
 "  -s, --sysfs DIR        where DEVPATH is (default ROOT/sys)\n"
 "  -v, --verbose          log more (twice: debug)\n"
-"  -h, --help             this text\n", HOTPLUG2_CONFIG_DIR);
+"  -h, --help             this text\n", PATH_CONFIG_DIR);
 }
 
 /* Read a whole file (at most max bytes) into a malloc'd buffer. */
@@ -237,7 +237,7 @@ test_main(int argc, char *argv[])
 	int			 ch, nerrors, failed = 0, verbose = 0, nev = 0;
 
 	memset(&opts, 0, sizeof(opts));
-	opts.config_dir = HOTPLUG2_CONFIG_DIR;
+	opts.config_dir = PATH_CONFIG_DIR;
 	opts.root = "/";
 	while ((ch = getopt_long(argc, argv, "a:c:e:hm:r:s:v", longopts,
 	    NULL)) != -1) {

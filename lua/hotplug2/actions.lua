@@ -8,6 +8,7 @@
 -- passes no sys, a test records it.  Every check happens before report, so a
 -- dry run and a test see the same errors as the daemon.
 local device = require "hotplug2.device"
+local paths = require "hotplug2.paths"
 
 local M = {}
 
@@ -15,9 +16,9 @@ local M = {}
 function M.default_config()
 	return {
 		-- Where load_firmware looks, in order (paths under --root).
-		firmware_path = { "/lib/firmware/updates", "/lib/firmware" },
+		firmware_path = { paths.firmware_updates, paths.firmware },
 		-- How load_modules asks for modules; module names are appended.
-		modprobe = { "/sbin/modprobe", "-b", "-a" },
+		modprobe = { paths.modprobe, "-b", "-a" },
 		-- PATH and HOME of commands; an event's own are never used.
 		path = "/usr/sbin:/usr/bin:/sbin:/bin",
 		home = "/",
@@ -99,6 +100,8 @@ local MEMO_MAX = 1024
 local path_memo, slash_memo, npath = {}, {}, 0
 local mode_memo = {}
 
+-- node_path(name, what, ev) -> "dev/NAME", "/dev/NAME" (the path under
+-- the root and the path as reported), or nil and why.
 local function node_path(name, what, ev)
 	local path = path_memo[name]
 	if path then return path, slash_memo[name] end
@@ -437,9 +440,8 @@ function M.new(o)
 	-- make_node(ev, { mode = "0660", owner = "root", group = "tty", name = ... })
 	function A.make_node(ev, opt)
 		opt = opt or {}
-		local path, err = node_path(opt.name or ev.DEVNAME, "device name", ev)
-		if not path then error("make_node: " .. err, 2) end
-		local slash = err
+		local path, slash = node_path(opt.name or ev.DEVNAME, "device name", ev)
+		if not path then error("make_node: " .. slash, 2) end
 		local major, minor = memo_number(ev.MAJOR), memo_number(ev.MINOR)
 		if not major or not minor then
 			error("make_node: the event has no MAJOR and MINOR", 2)

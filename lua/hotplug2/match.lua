@@ -199,7 +199,7 @@ function M.compile(match, parents)
 	-- The test is Lua source made here, so an event costs one function
 	-- call with the comparisons inline: equality, present and absent
 	-- need no call of their own, and the other conditions are called
-	-- from a list, in the same order as before.
+	-- from a list, in the order of the sorted keys.
 	local src, tests, user = { "local tests = ...\nreturn function(ev)\n" }, {}, false
 	local function line(fmt, ...)
 		src[#src + 1] = fmt:format(...) .. "\n"

@@ -19,8 +19,8 @@ local rules = require "hotplug2.rules"
 local device = require "hotplug2.device"
 
 local M = {}
-local R = {}
-R.__index = R
+local Runner = {}
+Runner.__index = Runner
 
 -- Returned by a handler to stop further handlers for this event.
 local STOP = setmetatable({}, { __tostring = function() return "stop" end })
@@ -59,7 +59,7 @@ function M.new(o)
 			math = math, table = table,
 			string = o.core.string_library and o.core.string_library() or string,
 		},
-	}, R)
+	}, Runner)
 	local report = o.report
 	if o.dry_run then
 		local print_action = function(act, ev)
@@ -100,7 +100,7 @@ end
 
 -- The names every handler file sees.  Reading any other name is an
 -- error (a typo such as make_nod fails at once, with file:line).
-function R:make_api()
+function Runner:make_api()
 	local api = {}
 	for _, name in ipairs(SAFE) do api[name] = _G[name] end
 	api.present, api.absent, api.pattern = match.present, match.absent, match.pattern
@@ -129,7 +129,7 @@ end
 -- file and no part of hotplug2 sees (config is shared on purpose).
 -- Strings' methods (s:find) come from the state's string metatable,
 -- which handler files cannot reach (getmetatable is not theirs).
-function R:environment(path)
+function Runner:environment(path)
 	local sealed = false
 	local env = setmetatable({}, {
 		__index = self.api,
@@ -178,14 +178,14 @@ function R:environment(path)
 	return env, function() sealed = true end
 end
 
-function R:problem(msg)
+function Runner:problem(msg)
 	self.problems[#self.problems + 1] = msg
 end
 
 -- Load one file (or source text named path).  A file that fails is
 -- reported and leaves no handlers behind.  Returns true, or false and
 -- the message.
-function R:load_file(path, source)
+function Runner:load_file(path, source)
 	local chunk, err
 	if source then
 		chunk, err = loadstring(source, "@" .. path)
@@ -213,7 +213,7 @@ end
 
 -- Load every *.lua in dir, in lexical order.  Returns the number of
 -- problems.
-function R:load_dir(dir)
+function Runner:load_dir(dir)
 	local ok, files = pcall(self.core.script_files, dir)
 	if not ok then
 		self.core.log("warn", files)
@@ -226,7 +226,7 @@ end
 
 -- Run one event through the handlers, in file order and then
 -- registration order.  Returns the number of handlers that failed.
-function R:handle(ev)
+function Runner:handle(ev)
 	local hs, call, failed = self.handlers, self.call, 0
 	self.current = ev
 	for i = 1, #hs do

@@ -14,10 +14,11 @@
 local runner = require "hotplug2.runner"
 local actions = require "hotplug2.actions"
 local core = require "hotplug2.core"
+local paths = require "hotplug2.paths"
 
 local M = {}
-local T = {}
-T.__index = T
+local Harness = {}
+Harness.__index = Harness
 
 -- There is one core per Lua state: the object it is set up for now.
 local active
@@ -60,6 +61,14 @@ local function copy(t)
 	return c
 end
 
+-- One message in the kernel's wire format: the header, ACTION, DEVPATH,
+-- then vars, a list of "KEY=VALUE" strings.
+local function wire_message(action, devpath, vars)
+	local parts = { action .. "@" .. devpath, "ACTION=" .. action, "DEVPATH=" .. devpath }
+	for _, v in ipairs(vars) do parts[#parts + 1] = v end
+	return table.concat(parts, "\0") .. "\0"
+end
+
 -- An event table in the kernel's wire format, so that it reaches the
 -- handlers through the same code as a netlink message.
 local function wire(ev, level)
@@ -81,9 +90,8 @@ local function wire(ev, level)
 		if k ~= "ACTION" and k ~= "DEVPATH" then keys[#keys + 1] = k end
 	end
 	table.sort(keys)
-	local parts = { action .. "@" .. devpath, "ACTION=" .. action, "DEVPATH=" .. devpath }
-	for _, k in ipairs(keys) do parts[#parts + 1] = k .. "=" .. tostring(ev[k]) end
-	return table.concat(parts, "\0") .. "\0"
+	for i, k in ipairs(keys) do keys[i] = k .. "=" .. tostring(ev[k]) end
+	return wire_message(action, devpath, keys)
 end
 
 -- "0700" directories and files in a scratch root, all remembered for removal.
@@ -110,7 +118,7 @@ local function remove_tree(paths)
 	for _, p in ipairs(paths) do os.remove(p) end
 end
 
-function T:mkdirs(rel)
+function Harness:mkdirs(rel)
 	local path = ""
 	for comp in rel:gmatch("[^/]+") do
 		path = path == "" and comp or path .. "/" .. comp
@@ -123,7 +131,7 @@ function T:mkdirs(rel)
 end
 
 -- Write ROOT/rel (rel without a leading /).
-function T:write(rel, text)
+function Harness:write(rel, text)
 	rel = rel:gsub("^/+", "")
 	local parent = rel:match("^(.*)/[^/]+$")
 	if parent then self:mkdirs(parent) end
@@ -206,7 +214,7 @@ end
 
 -- Point the core at this object's root, aliases and budget, and keep it
 -- quiet: errors and log lines are collected here instead.
-function T:activate()
+function Harness:activate()
 	if active ~= self then
 		core.set_root(self.root)
 		core.load_aliases(self.alias_file)
@@ -260,7 +268,7 @@ function M.new(o)
 	local self = setmetatable({
 		log = {}, problems = nil, created = {},
 		budget_ms = o.budget_ms or 200,
-	}, T)
+	}, Harness)
 	if o.root then
 		for _, k in ipairs { "passwd", "group", "modules_alias", "loaded", "files", "sysfs" } do
 			if o[k] ~= nil and (k ~= "sysfs" or type(o.sysfs) == "table") then
@@ -303,7 +311,7 @@ function M.new(o)
 			end
 		end
 	end
-	self.sysfs = type(o.sysfs) == "string" and o.sysfs or self.root .. "/sys"
+	self.sysfs = type(o.sysfs) == "string" and o.sysfs or self.root .. paths.sysfs
 	if o.modules_alias_file then
 		self.alias_file = o.modules_alias_file
 	else
@@ -398,12 +406,12 @@ function M.new(o)
 end
 
 -- Move the clock handlers see (load_modules' retries) forward by seconds.
-function T:advance_clock(seconds)
+function Harness:advance_clock(seconds)
 	self.clock_offset = self.clock_offset + seconds
 end
 
 -- Remove the scratch root now rather than when the object is collected.
-function T:close()
+function Harness:close()
 	if self.gc then
 		remove_tree(self.created)
 		self.created, self.gc = {}, nil
@@ -413,7 +421,7 @@ end
 
 -- One event through the handlers: the actions, the failures, the event
 -- as the last handler left it.
-function T:run_event(ev)
+function Harness:run_event(ev)
 	self.acts, self.failures = {}, {}
 	quietly(self, function() self.runner:handle(ev) end)
 	return self.acts, self.failures, ev
@@ -426,7 +434,7 @@ local function to_event(self, ev, level)
 	return quietly(self, function() return core.events(s)[1] end)
 end
 
-function T:event(ev)
+function Harness:event(ev)
 	return (to_event(self, ev, 3))
 end
 
@@ -445,27 +453,27 @@ end
 
 -- hp:handle(ev) -> actions, event.  A handler that fails is an error
 -- here, with its message (file:line): the spec fails and says why.
-function T:handle(ev)
+function Harness:handle(ev)
 	-- Not a tail call: level 3 must be the caller's line in LuaJIT too.
 	local acts, out = check(3, self:run_event(to_event(self, ev, 3)))
 	return acts, out
 end
 
 -- hp:try(ev) -> actions, failures, event: failures are returned, not raised.
-function T:try(ev)
+function Harness:try(ev)
 	local acts, failures, out = self:run_event(to_event(self, ev, 3))
 	return acts, failures, out
 end
 
 -- The events of a recording (hotplug2 monitor --raw), all of them.
-function T:events(recording)
+function Harness:events(recording)
 	return quietly(self, core.events, recording)
 end
 
 -- hp:replay(recording) -> every action of every event, in order, and a
 -- list of { event =, actions = } per event.  Raises at the first event
 -- a handler fails on.
-function T:replay(recording)
+function Harness:replay(recording)
 	local all, per = {}, {}
 	local evs = self:events(recording)
 	for _, ev in ipairs(evs) do
@@ -478,7 +486,7 @@ end
 
 -- hp:sysfs_event(DEVPATH [, ACTION]): the event the kernel sends for a
 -- device, from SYSFS/DEVPATH/uevent and its subsystem link.
-function T:sysfs_event(devpath, action)
+function Harness:sysfs_event(devpath, action)
 	if type(devpath) ~= "string" or devpath:sub(1, 1) ~= "/" then
 		error("sysfs_event expects a DEVPATH such as /devices/...", 2)
 	end
@@ -487,22 +495,21 @@ function T:sysfs_event(devpath, action)
 	local text = f:read("*a")
 	f:close()
 	action = action or "add"
-	local parts = { action .. "@" .. devpath, "ACTION=" .. action, "DEVPATH=" .. devpath }
+	local vars = {}
 	local sub = quietly(self, function()
 		core.set_root(self.sysfs)
 		active = nil
 		return core.readlink(devpath:sub(2) .. "/subsystem")
 	end)
-	if sub then parts[#parts + 1] = "SUBSYSTEM=" .. sub:match("[^/]*$") end
-	for line in text:gmatch("[^\n]+") do parts[#parts + 1] = line end
-	local s = table.concat(parts, "\0") .. "\0"
-	local ok, evs = pcall(quietly, self, core.events, s)
+	if sub then vars[1] = "SUBSYSTEM=" .. sub:match("[^/]*$") end
+	for line in text:gmatch("[^\n]+") do vars[#vars + 1] = line end
+	local ok, evs = pcall(quietly, self, core.events, wire_message(action, devpath, vars))
 	if not ok then error(self.sysfs .. devpath .. "/uevent: " .. evs, 2) end
 	return evs[1]
 end
 
 -- hp:device(DEVPATH [, ACTION]) -> actions, event: handle that event.
-function T:device(devpath, action)
+function Harness:device(devpath, action)
 	local ev = self:sysfs_event(devpath, action)
 	local acts, out = check(3, self:run_event(ev))
 	return acts, out

@@ -20,6 +20,7 @@
 
 #include "alias.h"
 #include "log.h"
+#include "../tools/kmod_ref.h"
 
 /*
  * usage: alias-bench MODULES.ALIAS QUERIES [KMOD_ROOT KMOD_VERSION]
@@ -94,24 +95,6 @@ read_lines(const char *path, size_t *n)
 	return v;
 }
 
-/* kmod's alias normalization: '-' to '_' outside brackets; -1 when unbalanced. */
-static int
-kmod_normalize(char *s)
-{
-	for (; *s != '\0'; s++) {
-		if (*s == '-')
-			*s = '_';
-		else if (*s == ']')
-			return -1;
-		else if (*s == '[') {
-			while (*s != '\0' && *s != ']')
-				s++;
-			if (*s == '\0')
-				return -1;
-		}
-	}
-	return 0;
-}
 
 static void
 linear_load(struct linear *l, const char *path)
@@ -126,7 +109,7 @@ linear_load(struct linear *l, const char *path)
 	while (getline(&line, &cap, f) != -1) {
 		if (sscanf(line, "alias %4095s %255s", p, m) != 2)
 			continue;
-		if (kmod_normalize(p) == -1)
+		if (kmod_ref_normalize(p) == -1)
 			continue;
 		if (l->n == lcap) {
 			lcap = lcap ? 2 * lcap : 1024;
@@ -153,7 +136,7 @@ linear_lookup(const struct linear *l, const char *q)
 	size_t		 i, k, n = 0;
 
 	snprintf(buf, sizeof(buf), "%s", q);
-	if (kmod_normalize(buf) == -1)
+	if (kmod_ref_normalize(buf) == -1)
 		return 0;
 	for (i = 0; i < l->n; i++) {
 		if (fnmatch(l->pat[i], buf, 0) != 0)

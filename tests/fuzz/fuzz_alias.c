@@ -8,6 +8,7 @@
 
 #include "alias.h"
 #include "log.h"
+#include "../tools/kmod_ref.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int	LLVMFuzzerInitialize(int *, char ***);
@@ -15,36 +16,7 @@ int	LLVMFuzzerInitialize(int *, char ***);
 #define LINES_MAX	64	/* patterns the reference compares */
 #define TEXT_MAX	4096
 
-/* kmod's alias_normalize(): '-' is '_' outside brackets; unbalanced brackets refuse. */
-static int
-ref_normalize(char *s)
-{
-	for (; *s != '\0'; s++) {
-		if (*s == '-')
-			*s = '_';
-		else if (*s == ']')
-			return -1;
-		else if (*s == '[') {
-			while (*s != '\0' && *s != ']')
-				s++;
-			if (*s == '\0')
-				return -1;
-		}
-	}
-	return 0;
-}
 
-/* Normalized p and q: the literal part before the first '*', '?' or '[' byte for byte, fnmatch the rest. */
-static int
-ref_match(const char *p, const char *q)
-{
-	size_t	 n;
-
-	n = strcspn(p, "*?[");
-	if (strncmp(p, q, n) != 0)
-		return 0;
-	return fnmatch(p + n, q + n, 0) == 0;
-}
 
 static int
 blank(int c)
@@ -89,7 +61,7 @@ ref_parse(char *text)
 		if (ref.n == LINES_MAX)
 			return -1;
 		strcpy(ref.pattern[ref.n], w[1]);
-		ref.valid[ref.n] = ref_normalize(ref.pattern[ref.n]) == 0;
+		ref.valid[ref.n] = kmod_ref_normalize(ref.pattern[ref.n]) == 0;
 		strcpy(ref.module[ref.n], w[2]);
 		ref.n++;
 	}
@@ -167,7 +139,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		}
 		/* A query kmod cannot normalize matches nothing. */
-		if (ref_normalize(query) == -1)
+		if (kmod_ref_normalize(query) == -1)
 			query[0] = '\0', qvalid = 0;
 		else
 			qvalid = 1;
@@ -191,7 +163,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    want++)
 				matched = qvalid && ref.valid[want] &&
 				    strcmp(ref.module[want], ref.module[i]) == 0 &&
-				    ref_match(ref.pattern[want], query);
+				    kmod_ref_match(ref.pattern[want], query);
 			if (!matched)
 				continue;
 			if (k >= got.n || strcmp(got.module[k], ref.module[i]) != 0) {

@@ -63,8 +63,8 @@ grep -q "$p1" "$b/man/hotplug2.8" && fail "the man page still names $p1"
 # SYSCONFDIR), installed there under DESTDIR, the rest under /usr.
 cmake -S "$SOURCE_DIR" -B "$b" -DCMAKE_INSTALL_PREFIX=/usr >"$SCRATCH/cmake.log" 2>&1 ||
 	fail "reconfigure for /usr: $(tail -20 "$SCRATCH/cmake.log")"
-grep -q '^#define HOTPLUG2_CONFIG_DIR	"/etc/hotplug2"$' "$b/config.h" ||
-	fail "prefix /usr: $(grep CONFIG_DIR "$b/config.h")"
+grep -q '^#define PATH_CONFIG_DIR		"/etc/hotplug2"$' "$b/pathnames.h" ||
+	fail "prefix /usr: $(grep CONFIG_DIR "$b/pathnames.h")"
 DESTDIR=$SCRATCH/u cmake --install "$b" >"$SCRATCH/usr.log" 2>&1 ||
 	fail "install for /usr: $(cat "$SCRATCH/usr.log")"
 [ -f "$SCRATCH/u/etc/hotplug2/30-nodes.lua" ] || fail "prefix /usr: no /etc/hotplug2/30-nodes.lua"

@@ -1,5 +1,6 @@
 -- attr and parent_attr: sysfs attributes of a device and of its parents, read under the root.
 local testing = require "hotplug2.testing"
+local support = dofile("tests/lua/support.lua")
 
 local USB = "/devices/pci0000:00/0000:00:1d.0/usb2/2-1"
 local TTY = USB .. "/2-1:1.0/ttyUSB0/tty/ttyUSB0"
@@ -127,12 +128,7 @@ describe("attr through sysfs's own links", function()
 	end)
 
 	it("follows the links of a real laptop's /sys (the fixture), and no link out of it", function()
-		local source = os.getenv("HOTPLUG2_SOURCE_DIR") or "."
-		local p = io.popen("d=$(mktemp -d) && tar -xJf " .. source
-			.. "/tests/fixtures/sysfs-laptop.tar.xz -C $d && echo $d")
-		local dir = p:read("*l")
-		p:close()
-		assert.truthy(dir)
+		local dir = support.laptop()
 		local host0 = "/devices/pci0000:00/0000:00:1f.2/host0"
 		local dev = host0 .. "/target0:0:0/0:0:0:0"
 		os.execute(table.concat({
@@ -149,14 +145,12 @@ describe("attr through sysfs's own links", function()
 			end)
 		]] } } }
 		local _, ev = hp:handle { ACTION = "add", DEVPATH = dev, SUBSYSTEM = "scsi" }
-		local f = assert(io.open(dir .. "/sys" .. host0 .. "/uevent"))
-		local want = f:read("*a"):gsub("\n$", "")
-		f:close()
+		local want = assert(support.read(dir .. "/sys" .. host0 .. "/uevent")):gsub("\n$", "")
 		assert.are.equal(want, ev.HOST)
 		assert.are.equal("refused", ev.OUT)
 		assert.are.equal("refused", ev.ABS)
 		hp:close()
-		os.execute("rm -rf " .. dir)
+		support.remove(dir)
 	end)
 
 	it("reads device/vendor of a network or block device on this machine's /sys", function()

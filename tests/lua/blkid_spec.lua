@@ -1,23 +1,23 @@
 -- core.blkid: libblkid's values for images made here with mkfs and sfdisk (regular files stand in for block devices).
 local core = require "hotplug2.core"
 
-local sh = dofile("tests/lua/fake.lua").sh
+local support = dofile("tests/lua/support.lua")
+local sh = support.sh
 
 -- A build without libblkid (HOTPLUG2_BLKID=OFF) has no core.blkid: say so, do not pass silently.
-local built = os.getenv("HOTPLUG2_BUILD_DIR") or "build"
-local with_blkid = sh("grep -c '^HOTPLUG2_BLKID:BOOL=ON' " .. built .. "/CMakeCache.txt || true") == "1"
+local with_blkid = sh("grep -c '^HOTPLUG2_BLKID:BOOL=ON' " .. support.build .. "/CMakeCache.txt || true") == "1"
 
 describe("core.blkid", function()
 	local root
 
 	before_each(function()
-		root = sh("mktemp -d")
+		root = support.scratch()
 		sh("mkdir -p " .. root .. "/dev")
 		core.set_root(root)
 	end)
 
 	after_each(function()
-		sh("rm -rf " .. root)
+		support.remove(root)
 	end)
 
 	it("exists exactly when the build has libblkid", function()

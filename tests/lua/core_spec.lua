@@ -2,21 +2,8 @@
 local core = require "hotplug2.core"
 local actions = require "hotplug2.actions"
 
-local sh = dofile("tests/lua/fake.lua").sh
-
-local function write(path, text)
-	local f = assert(io.open(path, "w"))
-	f:write(text)
-	f:close()
-end
-
-local function read(path)
-	local f = io.open(path)
-	if not f then return nil end
-	local s = f:read("*a")
-	f:close()
-	return s
-end
+local support = dofile("tests/lua/support.lua")
+local sh, read, write = support.sh, support.read, support.write
 
 local is_root = sh("id -u") == "0"
 
@@ -24,13 +11,13 @@ describe("hotplug2.core", function()
 	local root
 
 	before_each(function()
-		root = sh("mktemp -d")
+		root = support.scratch()
 		sh("mkdir -p " .. root .. "/dev " .. root .. "/outside " .. root .. "/etc")
 		core.set_root(root)
 	end)
 
 	after_each(function()
-		sh("rm -rf " .. root)
+		support.remove(root)
 	end)
 
 	it("creates links and directories under the root, replacing links atomically", function()
@@ -323,7 +310,7 @@ describe("hotplug2.core", function()
 	end)
 
 	it("logs one line per message, control characters escaped", function()
-		local build = os.getenv("HOTPLUG2_BUILD_DIR") or "build"
+		local build = support.build
 		write(root .. "/log.lua", 'local c = require "hotplug2.core"\n'
 			.. 'c.log("warn", "sda\\nhotplug2: forged\\27[2J\\tend\\0x")\n')
 		local out = sh("LUA_CPATH='" .. build .. "/lua/?.so' lua5.1 " .. root .. "/log.lua 2>&1")

@@ -1,7 +1,8 @@
 -- The default scripts in lua/defaults, specified with hotplug2.testing: every rule of every file, loaded as the daemon loads them.
 local testing = require "hotplug2.testing"
+local support = dofile("tests/lua/support.lua")
 
-local DEFAULTS = (os.getenv("HOTPLUG2_SOURCE_DIR") or ".") .. "/lua/defaults"
+local DEFAULTS = support.source .. "/lua/defaults"
 
 local groups = { root = 0, tty = 5, disk = 6, lp = 7, kmem = 15, dialout = 20, cdrom = 24,
 	audio = 29, video = 44, input = 101, kvm = 102, render = 103 }

@@ -3,9 +3,8 @@ local core = require "hotplug2.core"
 local device = require "hotplug2.device"
 local testing = require "hotplug2.testing"
 
-local sh = dofile("tests/lua/fake.lua").sh
-
-local source = os.getenv("HOTPLUG2_SOURCE_DIR") or "."
+local support = dofile("tests/lua/support.lua")
+local sh = support.sh
 local IFACE = "/devices/pci0000:00/0000:00:1d.7/usb5/5-2/5-2:1.0"
 local TTY = IFACE .. "/tty/ttyACM0"
 local HUB = "/devices/pci0000:00/0000:00:1d.7/usb5"
@@ -14,15 +13,14 @@ describe("hotplug2.device", function()
 	local root, d
 
 	setup(function()
-		root = sh("mktemp -d")
-		sh("tar xJf " .. source .. "/tests/fixtures/sysfs-laptop.tar.xz -C " .. root)
+		root = support.laptop()
 		-- The fixture has no attribute files but uevent, dev and modalias: two of the phone's.
 		sh("printf '0421\\n' > " .. root .. "/sys" .. IFACE .. "/../idVendor && printf '007b\\n' > "
 			.. root .. "/sys" .. IFACE .. "/../idProduct")
 	end)
 
 	teardown(function()
-		sh("rm -rf " .. root)
+		support.remove(root)
 	end)
 
 	before_each(function()

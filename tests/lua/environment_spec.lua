@@ -5,7 +5,7 @@ describe("the busted environment", function()
 	end)
 
 	it("searches the source tree's lua/ directory first", function()
-		local source = os.getenv("HOTPLUG2_SOURCE_DIR") or "."
+		local source = dofile("tests/lua/support.lua").source
 		local first = package.path:match("^[^;]+")
 		assert.are.equal(source .. "/lua/?.lua", first)
 	end)

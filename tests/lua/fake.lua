@@ -72,12 +72,4 @@ function M.instance(module, o)
 	return obj, core, sys, acts
 end
 
--- fake.sh(cmd): what the shell command printed, without its last newline.
-function M.sh(cmd)
-	local p = io.popen(cmd)
-	local out = p:read("*a")
-	p:close()
-	return (out:gsub("\n$", ""))
-end
-
 return M

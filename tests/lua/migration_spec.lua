@@ -2,14 +2,22 @@
 local testing = require "hotplug2.testing"
 local convert = require "hotplug2.convert"
 
-local source = os.getenv("HOTPLUG2_SOURCE_DIR") or "."
-local dir = source .. "/tests/migration"
+local support = dofile("tests/lua/support.lua")
+local dir = support.source .. "/tests/migration"
 
 local function read(path)
-	local f = assert(io.open(path))
-	local s = f:read("*a")
-	f:close()
-	return s
+	return assert(support.read(path), "unable to read " .. path)
+end
+
+-- The problems of one handler file that reads text through directive
+-- (mdev_conf or hotplug2_rules) from a scratch file; the file's name too.
+local function problems(directive, text)
+	local tmp = os.tmpname()
+	support.write(tmp, text .. "\n")
+	local hp = testing.new { scripts = { { "/etc/hotplug2/50-m.lua", ("%s %q"):format(directive, tmp) } },
+		allow_problems = true }
+	os.remove(tmp)
+	return hp.problems, tmp
 end
 
 local function ev(action, devpath, vars)
@@ -147,15 +155,9 @@ describe("mdev_conf", function()
 	}
 	for _, case in ipairs(BAD) do
 		it("reports " .. case[2], function()
-			local tmp = os.tmpname()
-			local f = assert(io.open(tmp, "w"))
-			f:write(case[1], "\n")
-			f:close()
-			local hp = testing.new { scripts = { { "/etc/hotplug2/50-m.lua", ("mdev_conf %q"):format(tmp) } },
-				allow_problems = true }
-			os.remove(tmp)
-			assert.are.equal(1, #hp.problems)
-			assert.truthy(hp.problems[1]:find(tmp .. case[2], 1, true), hp.problems[1])
+			local found, tmp = problems("mdev_conf", case[1])
+			assert.are.equal(1, #found)
+			assert.truthy(found[1]:find(tmp .. case[2], 1, true), found[1])
 		end)
 	end
 
@@ -220,15 +222,9 @@ describe("hotplug2_rules", function()
 	}
 	for _, case in ipairs(BAD) do
 		it("reports " .. case[2], function()
-			local tmp = os.tmpname()
-			local f = assert(io.open(tmp, "w"))
-			f:write(case[1], "\n")
-			f:close()
-			local hp = testing.new { scripts = { { "/etc/hotplug2/50-r.lua", ("hotplug2_rules %q"):format(tmp) } },
-				allow_problems = true }
-			os.remove(tmp)
-			assert.are.equal(1, #hp.problems)
-			assert.truthy(hp.problems[1]:find(tmp .. case[2], 1, true), hp.problems[1])
+			local found, tmp = problems("hotplug2_rules", case[1])
+			assert.are.equal(1, #found)
+			assert.truthy(found[1]:find(tmp .. case[2], 1, true), found[1])
 		end)
 	end
 
@@ -266,7 +262,7 @@ describe("direct and converted, on a real laptop's devices", function()
 	-- device; each device is added, changed and removed.
 	local function laptop_events()
 		local evs, cur = {}, nil
-		for line in (read(source .. "/tests/fixtures/sysfs-laptop-uevents.txt") .. "\n"):gmatch("([^\n]*)\n") do
+		for line in (read(support.source .. "/tests/fixtures/sysfs-laptop-uevents.txt") .. "\n"):gmatch("([^\n]*)\n") do
 			local k, v = line:match("^([A-Z_]+)=([^=].*)$")
 			if k and not line:find("^#") then
 				cur = cur or {}

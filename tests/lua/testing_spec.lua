@@ -13,7 +13,8 @@ on({ ACTION = "remove", DEVNAME = present }, function(ev) remove_node(ev) end)
 local tty = { ACTION = "add", SUBSYSTEM = "tty", DEVNAME = "ttyUSB0", MAJOR = "188",
 	MINOR = "0", DEVPATH = "/devices/pci0000:00/0000:00:1d.0/usb2/2-1/2-1:1.0/ttyUSB0/tty/ttyUSB0" }
 
-local sh = dofile("tests/lua/fake.lua").sh
+local support = dofile("tests/lua/support.lua")
+local sh = support.sh
 
 describe("hotplug2.testing", function()
 	it("returns the actions as plain tables, with names resolved from the fake group file", function()
@@ -122,16 +123,12 @@ describe("hotplug2.testing", function()
 	end)
 
 	it("reads the laptop fixture's sysfs, MODALIAS lines with EV== included", function()
-		-- The fixture is in the tree: without it the spec fails, never passes by skipping.
-		local tarball = (os.getenv("HOTPLUG2_SOURCE_DIR") or ".") .. "/tests/fixtures/sysfs-laptop.tar.xz"
-		assert.truthy(io.open(tarball), "no " .. tarball)
-		local dir = sh("mktemp -d")
-		sh("tar -xJf " .. tarball .. " -C " .. dir)
+		local dir = support.laptop()
 		local hp = testing.new { scripts = { { "m.lua", "on({ MODALIAS = present }, load_modules)" } },
 			sysfs = dir .. "/sys",
 			modules_alias = "alias input:b0019v0000p0002e0000-e0,1,k74,ramlsfw* button\n" }
 		local acts, ev = hp:device("/devices/LNXSYSTM:00/LNXPWRBN:00/input/input3")
-		sh("rm -rf " .. dir)
+		support.remove(dir)
 		assert.are.equal("input", ev.SUBSYSTEM)
 		assert.are.equal("=3", ev.EV)
 		assert.are.same({ "button" }, acts[1].modules)
@@ -183,18 +180,14 @@ describe("hotplug2.testing", function()
 	end)
 
 	it("loads a config directory in lexical order, as the daemon does", function()
-		local dir = sh("mktemp -d")
-		local function put(name, text)
-			local f = assert(io.open(dir .. "/" .. name, "w"))
-			f:write(text)
-			f:close()
-		end
+		local dir = support.scratch()
+		local function put(name, text) support.write(dir .. "/" .. name, text) end
 		put("20-b.lua", "on({}, function(ev) setenv(ev, 'ORDER', (ev.ORDER or '') .. 'b') end)")
 		put("10-a.lua", "on({}, function(ev) setenv(ev, 'ORDER', (ev.ORDER or '') .. 'a') end)")
 		put("notes.txt", "not lua")
 		local hp = testing.new { config_dir = dir }
 		local _, ev = hp:handle { ACTION = "add", DEVPATH = "/devices/x" }
-		sh("rm -rf " .. dir)
+		support.remove(dir)
 		assert.are.equal("ab", ev.ORDER)
 		assert.are.same({ dir .. "/10-a.lua", dir .. "/20-b.lua" }, hp.files)
 	end)
@@ -323,7 +316,7 @@ end)
 	end)
 
 	it("uses a given root as it is, writing nothing to it", function()
-		local root = sh("mktemp -d")
+		local root = support.scratch()
 		sh("mkdir -p " .. root .. "/etc " .. root .. "/dev/serial/by-id && printf 'dialout:x:20:\\n' > "
 			.. root .. "/etc/group && ln -s ../../ttyUSB0 " .. root .. "/dev/serial/by-id/usb-x-port0")
 		local hp = testing.new { root = root, modules_alias_file = "/dev/null",
@@ -340,7 +333,7 @@ end)
 			{ "unlink", path = "/dev/serial/by-id/usb-x-port0" } }, hp:handle(rm))
 		assert.are.equal("dev/serial/by-id/usb-x-port0\netc/group",
 			sh("cd " .. root .. " && find . -type f -o -type l | sed 's|^./||' | sort"))
-		sh("rm -rf " .. root)
+		support.remove(root)
 	end)
 
 	it("keeps several objects apart though they share one core", function()

@@ -15,6 +15,7 @@
 
 #include "alias.h"
 #include "log.h"
+#include "../tools/kmod_ref.h"
 
 /*
  * Real lines from Debian's 6.1.0-56-amd64 modules.alias (depmod output, so
@@ -435,44 +436,17 @@ test_load_and_refresh(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
-/*
- * kmod's rule written plainly, line by line, as the reference for the
- * randomized comparison below: normalize both sides ('-' as '_' outside
- * brackets, unbalanced brackets refused), compare the pattern's bytes
- * before its first '*', '?' or '[' literally, fnmatch the rest.
- */
-static int
-ref_normalize(char *s)
-{
-	for (; *s != '\0'; s++) {
-		if (*s == '-')
-			*s = '_';
-		else if (*s == ']')
-			return -1;
-		else if (*s == '[') {
-			while (*s != '\0' && *s != ']')
-				s++;
-			if (*s == '\0')
-				return -1;
-		}
-	}
-	return 0;
-}
-
+/* kmod's rule (tests/tools/kmod_ref.h), the reference for the randomized comparison below. */
 static int
 ref_match(const char *pattern, const char *query)
 {
 	char	 p[512], q[512];
-	size_t	 n;
 
 	snprintf(p, sizeof(p), "%s", pattern);
 	snprintf(q, sizeof(q), "%s", query);
-	if (ref_normalize(p) == -1 || ref_normalize(q) == -1)
+	if (kmod_ref_normalize(p) == -1 || kmod_ref_normalize(q) == -1)
 		return 0;
-	n = strcspn(p, "*?[");
-	if (strncmp(p, q, n) != 0)
-		return 0;
-	return fnmatch(p + n, q + n, 0) == 0;
+	return kmod_ref_match(p, q);
 }
 
 /* A small deterministic generator, so every run tries the same cases. */
