@@ -774,23 +774,9 @@ alias_load(const char *path)
 	struct stat		 st;
 	char			*buf;
 	size_t			 len;
-	int			 fd, saved;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((buf = slurp_file(path, ALIAS_FILE_MAX, &len, &st)) == NULL)
 		return NULL;
-	if (fstat(fd, &st) == -1) {
-		saved = errno;
-		close(fd);
-		errno = saved;
-		return NULL;
-	}
-	buf = slurp_fd(fd, (size_t)st.st_size, ALIAS_FILE_MAX, &len);
-	saved = errno;
-	close(fd);
-	if (buf == NULL) {
-		errno = saved;
-		return NULL;
-	}
 	if ((idx = parse_owned(buf, len, path)) == NULL)
 		return NULL;
 	if ((idx->path = strdup(path)) == NULL) {

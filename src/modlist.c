@@ -1,13 +1,8 @@
 /* The module names depmod lists: modules.dep (the loadable ones) and modules.builtin (the built-in ones). */
-#include <sys/types.h>
-#include <sys/stat.h>
-
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "modlist.h"
 #include "slurp.h"
@@ -106,31 +101,12 @@ struct modlist *
 modlist_load(const char *path)
 {
 	struct modlist	*ml;
-	struct stat	 st;
 	char		*buf;
 	size_t		 len;
-	int		 fd, saved;
+	int		 saved;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
+	if ((buf = slurp_file(path, MODLIST_FILE_MAX, &len, NULL)) == NULL)
 		return NULL;
-	if (fstat(fd, &st) == -1) {
-		saved = errno;
-		close(fd);
-		errno = saved;
-		return NULL;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		errno = EINVAL;
-		return NULL;
-	}
-	buf = slurp_fd(fd, (size_t)st.st_size, MODLIST_FILE_MAX, &len);
-	saved = errno;
-	close(fd);
-	if (buf == NULL) {
-		errno = saved;
-		return NULL;
-	}
 	ml = modlist_parse(buf, len);
 	saved = errno;
 	free(buf);

@@ -1,5 +1,8 @@
 /* A whole file in memory with one read where its size allows. */
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -46,4 +49,34 @@ fail:
 	free(buf);
 	errno = saved;
 	return NULL;
+}
+
+char *
+slurp_file(const char *path, size_t max, size_t *len, struct stat *stp)
+{
+	struct stat	 st;
+	char		*buf;
+	int		 fd, saved;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
+		return NULL;
+	if (fstat(fd, &st) == -1) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return NULL;
+	}
+	buf = slurp_fd(fd, S_ISREG(st.st_mode) ? (size_t)st.st_size : 0, max,
+	    len);
+	saved = errno;
+	close(fd);
+	if (buf != NULL && stp != NULL)
+		*stp = st;
+	errno = saved;
+	return buf;
 }

@@ -13,4 +13,13 @@
  */
 char	*slurp_fd(int fd, size_t hint, size_t max, size_t *len);
 
+struct stat;
+
+/*
+ * The same for the file at path, opened without blocking: a regular file
+ * or a character device such as /dev/null; anything else (a FIFO, a
+ * directory) is EINVAL.  *st, when st is not NULL, is the file's stat.
+ */
+char	*slurp_file(const char *path, size_t max, size_t *len, struct stat *st);
+
 #endif

@@ -41,6 +41,20 @@ e2e_poll() {
 	return 1
 }
 
+# e2e_arguments SCRIPT: $script, the guest script, and $choreo, the
+# choreography (may be empty), checked readable; $choreo made absolute,
+# since "." searches PATH for a name without a slash.
+e2e_arguments() {
+	script=$1
+	[ -r "$script" ] || e2e_die "cannot read the guest script $script"
+	[ -z "$choreo" ] || [ -r "$choreo" ] ||
+	    e2e_die "cannot read the choreography $choreo"
+	case $choreo in
+	""|/*) ;;
+	*) choreo=$PWD/$choreo ;;
+	esac
+}
+
 # e2e_begin KIND: $scratch, a scratch directory removed at exit, when the
 # guest's process ($e2e_pid, once the caller sets it) is killed too; $log,
 # emptied (by default BUILD_DIR/e2e-logs/KIND-SCRIPT.log, after the guest

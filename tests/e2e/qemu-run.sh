@@ -92,15 +92,7 @@ while getopts kt:m:M:b:f:d:c:L:e:a: opt; do
 done
 shift $((OPTIND - 1))
 [ $# = 1 ] || usage
-script=$1
-[ -r "$script" ] || e2e_die "cannot read the guest script $script"
-[ -z "$choreo" ] || [ -r "$choreo" ] ||
-    e2e_die "cannot read the choreography $choreo"
-# "." searches PATH for a name without a slash.
-case $choreo in
-""|/*) ;;
-*) choreo=$PWD/$choreo ;;
-esac
+e2e_arguments "$1"
 [ -z "$disk" ] || [ -r "$disk" ] || e2e_die "cannot read the disk $disk"
 
 e2e_need_cmd qemu-system-x86_64 timeout perl depmod modprobe

@@ -68,15 +68,7 @@ while getopts kt:m:c:L:e: opt; do
 done
 shift $((OPTIND - 1))
 [ $# = 1 ] || usage
-script=$1
-[ -r "$script" ] || e2e_die "cannot read the guest script $script"
-[ -z "$choreo" ] || [ -r "$choreo" ] ||
-    e2e_die "cannot read the choreography $choreo"
-# "." searches PATH for a name without a slash.
-case $choreo in
-""|/*) ;;
-*) choreo=$PWD/$choreo ;;
-esac
+e2e_arguments "$1"
 [ -n "${BUILD_DIR:-}" ] && add_export "BUILD_DIR=$BUILD_DIR"
 [ -n "${SOURCE_DIR:-}" ] && add_export "SOURCE_DIR=$SOURCE_DIR"
 

@@ -1,4 +1,7 @@
 /* modules.dep and modules.builtin as sets of module names, as depmod writes them on 2.6+ and 2.4. */
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -71,6 +74,7 @@ test_builtin_file(void **state)
 {
 	struct modlist	*ml;
 	char		 path[] = "/tmp/test_modlist.XXXXXX";
+	char		 fifo[] = "/tmp/test_modlist.XXXXXX";
 	int		 fd;
 
 	(void)state;
@@ -90,6 +94,20 @@ test_builtin_file(void **state)
 	modlist_free(ml);
 	assert_null(modlist_load("/nonexistent/modules.dep"));
 	assert_null(modlist_load("/tmp"));
+	assert_int_equal(errno, EINVAL);
+	/* A FIFO is refused at once, never waited on. */
+	fd = mkstemp(fifo);
+	assert_true(fd != -1);
+	close(fd);
+	unlink(fifo);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_null(modlist_load(fifo));
+	assert_int_equal(errno, EINVAL);
+	unlink(fifo);
+	ml = modlist_load("/dev/null");
+	assert_non_null(ml);
+	assert_int_equal(modlist_count(ml), 0);
+	modlist_free(ml);
 }
 
 static void
