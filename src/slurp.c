@@ -12,21 +12,21 @@ char *
 slurp_fd(int fd, size_t hint, size_t max, size_t *len)
 {
 	char	*buf = NULL, *n;
-	size_t	 cap = hint + 1, got = 0;
+	size_t	 cap, got = 0;
 	ssize_t	 r;
 	int	 saved;
 
-	if (cap > max + 1)
-		cap = max + 1;
+	/* Room for the file, one byte more to see it end, and the NUL. */
+	cap = (hint < max ? hint : max) + 2;
 	if ((buf = malloc(cap)) == NULL)
 		return NULL;
 	for (;;) {
 		if (got + 1 == cap) {
-			if (got >= max) {
+			if (got > max) {
 				errno = EFBIG;
 				goto fail;
 			}
-			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+			cap = cap - 1 > (max + 2) / 2 ? max + 2 : cap * 2;
 			if ((n = realloc(buf, cap)) == NULL)
 				goto fail;
 			buf = n;
