@@ -172,13 +172,6 @@ M.unsafe_env = unsafe_env
 
 -- Raise err at the handler's line: level 3 is the caller of the action.
 local function perform(f, ...)
-	local ok, err = pcall(f, ...)
-	if not ok then error(err, 3) end
-	return err
-end
-
--- perform, for a call with two results.
-local function perform2(f, ...)
 	local ok, a, b = pcall(f, ...)
 	if not ok then error(a, 3) end
 	return a, b
@@ -373,15 +366,20 @@ function M.new(o)
 		return (text:gsub("\n$", ""))
 	end
 
+	-- level: where the error points, as error() counts from the caller.
+	local function check_event(fname, ev, level)
+		if type(ev) ~= "table" or type(ev.DEVPATH) ~= "string" or ev.DEVPATH:find("%.%.") then
+			error(fname .. ": the event has no usable DEVPATH", level + 1)
+		end
+	end
+
 	local function check_attr(fname, ev, name)
 		if type(name) ~= "string" or name == "" or name:find("^/")
 			or name:find("%.%.") then
 			error(("%s: attribute name must be a relative path such as \"serial\", not %s")
 				:format(fname, type(name) == "string" and ("%q"):format(name) or type(name)), 3)
 		end
-		if type(ev) ~= "table" or type(ev.DEVPATH) ~= "string" or ev.DEVPATH:find("%.%.") then
-			error(fname .. ": the event has no usable DEVPATH", 3)
-		end
+		check_event(fname, ev, 3)
 	end
 
 	-- attr(ev, "serial"): the device's attribute without its trailing
@@ -410,7 +408,7 @@ function M.new(o)
 	-- kernel, subsystem, driver, devtype }; nil when there is none.
 	local dev = device.new(core)
 	function A.parent(ev, subsystem, devtype)
-		check_attr("parent", ev, "uevent")
+		check_event("parent", ev, 2)
 		if subsystem ~= nil and type(subsystem) ~= "string" then
 			error("parent: the subsystem must be a string such as \"usb\"", 2)
 		end
@@ -426,7 +424,7 @@ function M.new(o)
 	-- parent() returns it; nil when none does.
 	local specs = setmetatable({}, { __mode = "k" })
 	function A.find_parent(ev, spec)
-		check_attr("find_parent", ev, "uevent")
+		check_event("find_parent", ev, 2)
 		local test = specs[spec]
 		if not test then
 			local ok, t = pcall(device.compile_spec, spec)
@@ -557,8 +555,7 @@ function M.new(o)
 		check_program("run", argv, env)
 		if report then report { "run", argv = argv, env = env, timeout = timeout, capture = capture } end
 		if sys then
-			if capture then return perform2(sys.run, argv, env, timeout, true) end
-			return perform(sys.run, argv, env, timeout)
+			return perform(sys.run, argv, env, timeout, capture)
 		end
 		if capture then return 0, "" end
 		return 0
@@ -603,6 +600,10 @@ function M.new(o)
 		local ok, text, why = pcall(core.read, rel)
 		if not ok then error("import_file: " .. tostring(text), 2) end
 		if text == nil then return nil, ("import_file: %s: %s"):format(path, tostring(why)) end
+		-- core.read stops at 4 KiB: a longer file would lose its end.
+		if #text >= 4096 then
+			return nil, ("import_file: %s: 4 KiB or longer, not read as properties"):format(path)
+		end
 		return import("import_file " .. path, ev, text)
 	end
 

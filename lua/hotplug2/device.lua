@@ -29,9 +29,14 @@ end
 M.up = up
 
 -- A DEVPATH handlers may walk: absolute, no "..", no empty part.
+local function usable(devpath)
+	return type(devpath) == "string" and devpath:sub(1, 1) == "/"
+		and not devpath:find("%.%.") and not devpath:find("//", 1, true)
+end
+M.usable = usable
+
 local function check_devpath(fname, devpath)
-	if type(devpath) ~= "string" or devpath:sub(1, 1) ~= "/" or devpath:find("%.%.")
-		or devpath:find("//", 1, true) then
+	if not usable(devpath) then
 		error(("%s: not a usable DEVPATH: %s"):format(fname,
 			type(devpath) == "string" and ("%q"):format(devpath) or type(devpath)), 3)
 	end

@@ -89,9 +89,7 @@ function M.new(o)
 	self.parents = function(spec)
 		local test = device.compile_spec(spec)
 		return function(ev)
-			local p = ev.DEVPATH
-			if type(p) ~= "string" or p:sub(1, 1) ~= "/" or p:find("%.%.") then return false end
-			return dev.find(p, test) ~= nil
+			return device.usable(ev.DEVPATH) and dev.find(ev.DEVPATH, test) ~= nil
 		end, true
 	end
 	self.api = self:make_api()

@@ -90,6 +90,12 @@ end)
 		local links = {}
 		for _, a in ipairs(acts) do if a[1] == "symlink" then links[#links + 1] = a.path end end
 		assert.are.same({ "/dev/serial/by-parent/5-2-cdc_acm" }, links)
+		-- A bad event is an error at the handler's line.
+		local bad = testing.new { root = root, modules_alias_file = "/dev/null", scripts = { { "62-ev.lua",
+			'on({ SUBSYSTEM = "tty" }, function(ev) parent({ DEVPATH = "/x/../y" }, "usb") end)' } } }
+		local okp, perr = pcall(bad.device, bad, TTY)
+		assert.is_false(okp)
+		assert.truthy(perr:find("62-ev.lua:1: parent: the event has no usable DEVPATH", 1, true), perr)
 		local ok, err = pcall(testing.new, { root = root, modules_alias_file = "/dev/null",
 			scripts = { { "61-bad.lua", 'on({ parents = { ATTRS = { ["/etc/x"] = "1" } } }, function() end)' } } })
 		assert.is_false(ok)
