@@ -25,7 +25,8 @@ describe("KEY=VALUE output as properties", function()
 				if argv[2] == "fail" then return 1, "ID_NO=1\n" end
 				return 0, "ID_SERIAL=QEMU_DISK_1\nID_TYPE=disk\ngarbage\n"
 			end,
-			files = { ["/run/ids"] = "ID_FROM_FILE=yes\n", ["/proc/cmdline"] = "ro quiet hp2.debug=3 net.ifnames=0 nomodeset\n" },
+			files = { ["/run/big"] = ("ID_X=1\n"):rep(700),
+				["/run/ids"] = "ID_FROM_FILE=yes\n", ["/proc/cmdline"] = "ro quiet hp2.debug=3 net.ifnames=0 nomodeset\n" },
 			scripts = { { "50-import.lua", [[
 on({ SUBSYSTEM = "block" }, function(ev)
 	local set, status = import_program(ev, { "/bin/echo", "ok" })
@@ -34,6 +35,9 @@ on({ SUBSYSTEM = "block" }, function(ev)
 	assert(st2 == 1 and next(none) == nil)
 	import_file(ev, "/run/ids")
 	assert(import_file(ev, "/run/missing") == nil)
+	-- Longer than core.read reads: refused whole, not cut short.
+	local none, why = import_file(ev, "/run/big")
+	assert(none == nil and why == "import_file: /run/big: 4 KiB or longer, not read as properties", why)
 	import_cmdline(ev, "net.ifnames")
 	import_cmdline(ev, "nomodeset", "NOMODESET")
 	assert(import_cmdline(ev, "absent") == nil)
