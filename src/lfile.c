@@ -147,6 +147,28 @@ l_unlink(lua_State *L)
 	return 1;
 }
 
+/*
+ * core.write(path, text [, mode]): replace path (and make its missing
+ * parents) with a file holding text, mode default 0644, atomically: a
+ * reader finds the old file or the new one, never part of either.  For
+ * small records such as hotplug2's own under run/; at most 64 KiB.
+ */
+static int
+l_write(lua_State *L)
+{
+	const char	*path = lcore_check_path(L, 1);
+	size_t		 len;
+	const char	*text = luaL_checklstring(L, 2, &len);
+	mode_t		 mode = lua_isnoneornil(L, 3) ? 0644 : check_mode(L, 3);
+
+	if (len > 65536)
+		return luaL_error(L, "write %s: %lu bytes, more than 64 KiB", path,
+		    (unsigned long)len);
+	if (rootfs_write(core_of(L)->rootfd, path, text, len, mode) == -1)
+		return lcore_fail_path(L, "write", path);
+	return 0;
+}
+
 static int
 l_mkdir(lua_State *L)
 {
@@ -441,5 +463,6 @@ const luaL_Reg lfile_funcs[] = {
 	{ "set_root",		l_set_root },
 	{ "symlink",		l_symlink },
 	{ "unlink",		l_unlink },
+	{ "write",		l_write },
 	{ NULL,			NULL }
 };

@@ -317,6 +317,52 @@ out:
 	return rc;
 }
 
+/*
+ * The whole of a small file, as rootfs_mknod makes a node: written in the
+ * private directory, given its mode, then renamed into place, so a reader
+ * sees the old contents or the new, never part of them.
+ */
+int
+rootfs_write(int rootfd, const char *path, const void *data, size_t len,
+    mode_t mode)
+{
+	char		 priv[32];
+	const char	*leaf, *p = data;
+	ssize_t		 n;
+	int		 dfd, pfd, fd, rc = -1;
+
+	if (rootfs_check(path, NULL) == -1)
+		return -1;
+	if ((dfd = parent_for_change(rootfd, path, &leaf)) == -1)
+		return -1;
+	if ((pfd = private_open(dfd, priv, sizeof(priv))) == -1)
+		goto out;
+	if ((fd = openat(pfd, "n", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600)) == -1)
+		goto done;
+	while (len > 0) {
+		if ((n = write(fd, p, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (len == 0 && fchmod(fd, mode & 07777) == 0 && close(fd) == 0) {
+		fd = -1;
+		if (renameat(pfd, "n", dfd, leaf) == 0)
+			rc = 0;
+	}
+	if (fd != -1)
+		close_keep_errno(fd);
+done:
+	private_close(dfd, priv, pfd);
+out:
+	close_keep_errno(dfd);
+	return rc;
+}
+
 int
 rootfs_mkdir(int rootfd, const char *path, mode_t mode)
 {

@@ -36,6 +36,9 @@ int	rootfs_parent(int rootfd, const char *path, int create, const char **leaf);
 int	rootfs_mknod(int rootfd, const char *path, mode_t mode, dev_t dev,
 	    uid_t uid, gid_t gid);
 int	rootfs_symlink(int rootfd, const char *target, const char *path);
+/* Replace path with a file holding data, atomically (see rootfs_mknod). */
+int	rootfs_write(int rootfd, const char *path, const void *data, size_t len,
+	    mode_t mode);
 int	rootfs_mkdir(int rootfd, const char *path, mode_t mode);
 /* With prune, also remove the parents left empty, but never the first. */
 int	rootfs_unlink(int rootfd, const char *path, int prune);

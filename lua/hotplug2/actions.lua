@@ -8,6 +8,7 @@
 -- passes no sys, a test records it.  Every check happens before report, so a
 -- dry run and a test see the same errors as the daemon.
 local device = require "hotplug2.device"
+local builtins = require "hotplug2.builtins"
 local paths = require "hotplug2.paths"
 
 local M = {}
@@ -627,6 +628,28 @@ function M.new(o)
 			A.setenv(ev, key or (name:gsub("[.%-]", "_")), value)
 		end
 		return value
+	end
+
+	-- import_builtin(ev, "path_id"): udev's IMPORT{builtin}: the named
+	-- builtin's properties (computed from sysfs, no fork) set on ev as
+	-- setenv sets them.  Returns them as a table KEY = VALUE.
+	local builtin = builtins.new(core)
+	function A.import_builtin(ev, name)
+		check_event("import_builtin", ev, 2)
+		if type(name) ~= "string" or not builtins.known(name) then
+			local list = table.concat(builtins.names, ", ")
+			error(("import_builtin: unknown builtin %s (there are: %s)"):format(
+				type(name) == "string" and ("%q"):format(name) or type(name),
+				list ~= "" and list or "none"), 2)
+		end
+		local ok, props = pcall(builtin.run, name, ev)
+		if not ok then error(("import_builtin %s: %s"):format(name, tostring(props)), 2) end
+		local set = {}
+		for _, kv in ipairs(props) do
+			A.setenv(ev, kv[1], kv[2])
+			set[kv[1]] = kv[2]
+		end
+		return set
 	end
 
 	-- modules_for("pci:v00008086d...") -> { "e1000e", ... }: a lookup, nothing loaded.

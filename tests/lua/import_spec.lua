@@ -76,4 +76,15 @@ on({ SUBSYSTEM = "block" }, function(ev) import_file(ev, "relative/path") end)
 		assert.is_false(ok)
 		assert.truthy(err:find("51-bad.lua:1: import_file expects an absolute path", 1, true), err)
 	end)
+
+	it("refuses a builtin it does not have, naming the line", function()
+		local hp = testing.new { allow_problems = true, scripts = { { "52-builtin.lua", [[
+on({ SUBSYSTEM = "block" }, function(ev)
+	import_builtin(ev, "no_such_builtin")
+end)
+]] } } }
+		local ok, err = pcall(hp.handle, hp, disk)
+		assert.is_false(ok)
+		assert.truthy(err:find("52-builtin.lua:2: import_builtin: unknown builtin \"no_such_builtin\"", 1, true), err)
+	end)
 end)

@@ -162,6 +162,48 @@ test_planted_symlink(void **state)
 }
 
 static void
+test_write_file(void **state)
+{
+	struct scratch	*s = *state;
+	struct stat	 st;
+	char		 buf[64], dir[128], outside[128], link[128];
+	int		 fd;
+	ssize_t		 n;
+
+	umask(077);
+	assert_int_equal(rootfs_write(s->fd, "run/hp2/a/rec", "one\n", 4, 0644),
+	    0);
+	umask(022);
+	assert_int_equal(rootfs_lstat(s->fd, "run/hp2/a/rec", &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0644);
+	/* Replaced whole: a shorter text leaves nothing of the longer. */
+	assert_int_equal(rootfs_write(s->fd, "run/hp2/a/rec", "2", 1, 0600), 0);
+	fd = rootfs_open(s->fd, "run/hp2/a/rec", O_RDONLY, 0);
+	assert_true(fd >= 0);
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	assert_int_equal(n, 1);
+	assert_int_equal(buf[0], '2');
+	/* Empty is a file too, and nothing else is left in the directory. */
+	assert_int_equal(rootfs_write(s->fd, "run/hp2/a/empty", "", 0, 0644), 0);
+	snprintf(dir, sizeof(dir), "%s/run/hp2/a", s->dir);
+	assert_int_equal(count_entries(dir), 2);
+	/* A link planted on the way or at the leaf leads nowhere outside. */
+	snprintf(outside, sizeof(outside), "%s/outside", s->dir);
+	snprintf(link, sizeof(link), "%s/run/evil", s->dir);
+	assert_int_equal(symlink("../outside", link), 0);
+	assert_int_equal(rootfs_write(s->fd, "run/evil/x", "x", 1, 0644), -1);
+	assert_int_equal(rootfs_write(s->fd, "run/evil", "x", 1, 0644), 0);
+	assert_int_equal(rootfs_lstat(s->fd, "run/evil", &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(count_entries(outside), 0);
+	assert_int_equal(rootfs_write(s->fd, "run/../outside/x", "x", 1, 0644),
+	    -1);
+	assert_int_equal(errno, EINVAL);
+}
+
+static void
 test_atomic_replace(void **state)
 {
 	struct scratch	*s = *state;
@@ -443,6 +485,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_no_leftovers, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_unlink_prunes, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_write_file, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_open_file, setup,
 		    teardown),
