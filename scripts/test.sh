@@ -27,6 +27,25 @@ done
 build-static/hotplug2 check lua/defaults
 echo "static programs: $n built, all statically linked"
 
+echo "== fully static musl daemon (build-musl/), Lua from Debian's source package =="
+lua_musl=$(scripts/musl-lua.sh | tail -n 1)
+PKG_CONFIG_LIBDIR=$lua_musl/lib/pkgconfig CC=musl-gcc cmake -S . -B build-musl \
+    -DHOTPLUG2_WERROR=$werror -DHOTPLUG2_STATIC=ON -DHOTPLUG2_TESTS=OFF \
+    -DCMAKE_BUILD_TYPE=MinSizeRel >/dev/null
+cmake --build build-musl -j"$(nproc)" >/dev/null
+file build-musl/hotplug2 | grep -q "statically linked" ||
+    { echo "FAIL: build-musl/hotplug2 is not statically linked" >&2; exit 1; }
+build-musl/hotplug2 check lua/defaults
+# One event through the musl daemon and the default scripts: the node appears.
+scratch=$(mktemp -d)
+printf 'add@/devices/virtual/mem/null\0ACTION=add\0DEVPATH=/devices/virtual/mem/null\0SUBSYSTEM=mem\0DEVNAME=null\0MAJOR=1\0MINOR=3\0SEQNUM=1\0' |
+    build-musl/hotplug2 -f -c lua/defaults -r "$scratch" -a /dev/null -R - 2>/dev/null
+[ -e "$scratch/dev/null" ] ||
+    { echo "FAIL: the musl daemon made no $scratch/dev/null" >&2; exit 1; }
+rm -rf "$scratch"
+strip -o build-musl/hotplug2.stripped build-musl/hotplug2
+echo "static musl daemon: $(wc -c <build-musl/hotplug2.stripped) bytes stripped, handled a replayed event"
+
 echo "== tests against LuaJIT (build-luajit/) =="
 cmake -S . -B build-luajit -DHOTPLUG2_WERROR=$werror -DHOTPLUG2_LUAJIT=ON >/dev/null
 cmake --build build-luajit -j"$(nproc)" >/dev/null
