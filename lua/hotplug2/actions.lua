@@ -714,7 +714,8 @@ function M.new(o)
 			own = { devpath = st.devpath, priority = c.priority, target = c.target,
 				order = st.seqnum or top + 1 }
 			claims[st.devpath] = own
-			store.write_claim(c.link, own)
+			guarded(st, c.where, "make_link: recording the claim on /" .. c.path,
+				store.write_claim, c.link, own)
 		end
 		local win = links.winner(claims)
 		st.owned[c.link] = { priority = c.priority, target = c.target, holds = win == own }
@@ -738,7 +739,8 @@ function M.new(o)
 		if not own then return end
 		local before = links.winner(claims)
 		claims[st.devpath] = nil
-		store.drop_claim(link, st.devpath)
+		guarded(st, pos, "remove_link: dropping the claim on /" .. path,
+			store.drop_claim, link, st.devpath)
 		if before ~= own then return end
 		local win = links.winner(claims)
 		if win then
@@ -797,7 +799,7 @@ function M.new(o)
 		end
 		table.sort(kept)
 		if table.concat(kept, "\0") ~= table.concat(before, "\0") then
-			step(store.set_device_links, devpath, kept)
+			step(guarded, st, nil, "recording the links of " .. devpath, store.set_device_links, devpath, kept)
 		end
 		return failures
 	end

@@ -17,7 +17,8 @@
 --       link=disk/by-id/x         one line per link
 --
 -- KEY(s) is s with every byte but letters, digits and "_,:+=@-." written
--- %XX (and a leading "."), so that it is one file name; a key longer than
+-- %XX (and a leading "."), so that it is one file name ("%" for an empty
+-- s, as a path-less 2.4 event's DEVPATH may be); a key longer than
 -- KEY_MAX is cut and ends in a hash of the whole, and the devpath= or
 -- link= line inside says whose it is.  The winner of a link is the claim
 -- with the highest priority, then the highest order (the latest claim),
@@ -49,6 +50,8 @@ local key_memo, nkey = {}, 0
 local function key(s)
 	local k = key_memo[s]
 	if k then return k end
+	-- No encoded name is a lone "%".
+	if s == "" then return "%" end
 	k = s:gsub("[^%w_,:+=@%-.]", function(c) return ("%%%02X"):format(c:byte()) end)
 	k = k:gsub("^%.", "%%2E")
 	if #k > KEY_MAX then k = k:sub(1, KEY_MAX - 17) .. "~" .. hash(s) end
