@@ -269,7 +269,7 @@ M.with_where = with_where
 -- actions.new(o) -> A, control.  A holds the functions handler files
 -- call; control is the runner's: control.begin(ev) opens an event (the
 -- node, links and commands its handlers ask for are then planned, not
--- done), control.finish(event, call, failed) does that work, and
+-- done), control.finish(call, failed) does that work, and
 -- control.settle_node() makes the planned node at once (hotplug2.rules,
 -- whose later commands expect it there).
 function M.new(o)
@@ -449,15 +449,16 @@ function M.new(o)
 	-- what its handlers asked for that is done once the last of them ran
 	-- (the node, the links, exec's commands).  One table per event, read
 	-- by control.finish, and left for what comes after the event (the
-	-- runner keeps it as r.last_event):
-	--   ev         the event table the handlers got
-	--   devpath    ev.DEVPATH: the device that claims links
-	--   seqnum     tonumber(ev.SEQNUM), or nil
+	-- runner keeps it as r.last_event; nil when the event planned nothing
+	-- and its device owns no link):
+	--   ev         the event table the handlers got (ev.DEVPATH is the
+	--              device that claims links)
 	--   node       nil, or the node as planned so far: { path = "dev/NAME",
 	--              slash = "/dev/NAME", type = "b"|"c", major, minor, mode,
-	--              uid, owner, gid, group, where = { "file:line", ... } (the
-	--              calls that set a field; only when actions are reported),
-	--              final = { mode = "file:line" or true, ... } (frozen fields) }
+	--              uid, gid, and when actions are reported owner, group (the
+	--              names) and where = { "file:line", ... } (the calls that set
+	--              a field); final = { mode = "file:line" or true, ... } once
+	--              a field is frozen }
 	--   removals   remove_node's names in call order: { path, slash, where }
 	--   claims     claims[link] = { link, path = "dev/LINK", target, priority,
 	--              where }, and claims[1..n] the links in the order claimed
@@ -466,18 +467,53 @@ function M.new(o)
 	--              seqnum, where }
 	--   failed     true when a handler failed: then only remove_link and a
 	--              remove event release links
-	-- and, once finished, what the event left:
+	-- Every list above is nil or false until something is put in it.  Once
+	-- finished, what the event left:
 	--   made       "/dev/NAME" of the node made, or nil
-	--   owned      owned[link] = { priority, target, holds }: every link the
-	--              device claims after the event; holds is true when the
-	--              link points at this device's claim
-	local current
+	--   devpath, seqnum  ev.DEVPATH and tonumber(ev.SEQNUM), when the device
+	--              claims or owned links
+	--   owned      nil, or owned[link] = { priority, target, holds }: every
+	--              link the device claims after the event; holds is true
+	--              when the link points at this device's claim
+	-- The plan is made by the first call that plans something, and its
+	-- lists and fields when first needed (nil until then): an event that
+	-- plans nothing costs no table, one that plans a node two small ones.
+	local current_ev, current
 	local store = links.new(core, sys)
+	local EMPTY = setmetatable({}, { __newindex = function() error("EMPTY is read-only", 2) end })
 
 	local function new_event(ev)
-		local t = type(ev) == "table"
-		return { ev = ev, devpath = t and ev.DEVPATH or nil, seqnum = t and tonumber(ev.SEQNUM) or nil,
-			removals = {}, claims = {}, releases = {}, commands = {}, owned = {}, unlinked = {} }
+		return { ev = ev }
+	end
+
+	-- The daemon's events reuse one plan and one node table: a table per
+	-- event would be garbage the collector pays for in every event,
+	-- however many handlers run.  r.last_event is therefore valid until
+	-- the next event starts: copy what is to be kept.
+	-- Their fields are set to false, never nil, so that the keys stay
+	-- and the tables are never rehashed.
+	local the_plan, the_node = {}, {}
+	local function reused_plan(ev)
+		local p = the_plan
+		p.ev, p.node, p.made, p.failed = ev, false, false, false
+		-- The lists, only when the event before had any (own_list says).
+		if p.lists then
+			p.removals, p.claims, p.releases, p.commands, p.owned, p.unlinked = false, false, false,
+				false, false, false
+			p.devpath, p.seqnum, p.lists = false, false, false
+		end
+		return p
+	end
+
+	-- st[k], made when it is not there yet.
+	local function own_list(st, k)
+		local t = st[k]
+		if not t then
+			t = {}
+			st[k] = t
+			st.lists = true
+		end
+		return t
 	end
 
 	-- An action called outside an event (hotplug2.actions used on its own)
@@ -490,6 +526,10 @@ function M.new(o)
 	local finish
 	local function event_for(ev)
 		if current then return current end
+		if current_ev then
+			current = reused_plan(current_ev)
+			return current
+		end
 		local st = new_event(ev)
 		st.single = true
 		return st
@@ -500,74 +540,97 @@ function M.new(o)
 		if not ok then error(err, 3) end
 	end
 
-	-- Run f(...); an error is raised again naming where the handler asked
-	-- for the work (or the event, when that is not known).
+	-- err as the message of a failed part of the event's work: naming
+	-- where the handler asked for it (or the event, when that is not
+	-- known: the daemon looks for file:line only when it reports).
+	local function failure(st, pos, what, err)
+		if st.single then return err end
+		if pos then return ("%s: %s: %s"):format(pos, what, tostring(err)) end
+		return ("%s of %s: %s"):format(what, event_label(st.ev) or "?", tostring(err))
+	end
+
+	-- Run f(...); an error is raised again as failure() words it.
 	local function guarded(st, pos, what, f, ...)
 		local ok, err = pcall(f, ...)
-		if ok then return end
+		if not ok then error(failure(st, pos, what, err), 0) end
+	end
+
+	local function raise(err)
+		error(err, 0)
+	end
+
+	-- One part of the event's work, f(...), under a plain pcall: the
+	-- whole work is one protected call of the runner's (see
+	-- control.finish), and call is paid again only when a part fails, to
+	-- log and count the failure as a handler's.  Returns 1 when it failed.
+	local function part(st, call, pos, what, f, ...)
+		local ok, err = pcall(f, ...)
+		if ok then return 0 end
+		if what then err = failure(st, pos, what, err) end
 		if st.single then error(err, 0) end
-		if pos then error(("%s: %s: %s"):format(pos, what, tostring(err)), 0) end
-		error(("%s of %s: %s"):format(what, event_label(st.ev) or "?", tostring(err)), 0)
+		call(raise, err)
+		return 1
 	end
 
 	local NODE_FIELDS = { "name", "type", "mode", "owner", "group" }
-
-	local function set_field(node, field, v)
-		if field == "name" then node.path, node.slash = v[1], v[2]
-		elseif field == "owner" then node.uid, node.owner = v[1], v[2]
-		elseif field == "group" then node.gid, node.group = v[1], v[2]
-		else node[field] = v end
-	end
+	local NO_OPTIONS = {}
 
 	local function field_text(node, field)
 		if field == "name" then return node.slash end
 		if field == "mode" then return ("%04o"):format(node.mode) end
+		if field == "type" then return node.type end
 		return tostring(node[field])
 	end
 
 	-- make_node(ev, { mode = "0660", owner = "root", group = "tty", name = ...,
 	-- type = ..., final = true }): plans the event's node; the node is made
 	-- once, after the last handler, with the values the last calls gave.
+	-- Every event with a node comes here: no table is made but the node.
 	function A.make_node(ev, opt)
-		opt = opt or {}
+		opt = opt or NO_OPTIONS
 		local node = current and current.node
+		local fresh = not node
 		-- Every value given is checked here, at the handler's line.
-		local v = {}
-		if opt.name ~= nil or not node then
-			local path, slash = node_path(opt.name or ev.DEVNAME, "device name", ev)
+		local path, slash, kind, mode, uid, owner, gid, group
+		if fresh or opt.name ~= nil then
+			path, slash = node_path(opt.name or ev.DEVNAME, "device name", ev)
 			if not path then error("make_node: " .. slash, 2) end
-			v.name = { path, slash }
 		end
 		local major, minor = memo_number(ev.MAJOR), memo_number(ev.MINOR)
 		if not major or not minor then
 			error("make_node: the event has no MAJOR and MINOR", 2)
 		end
-		if opt.type ~= nil or not node then
-			local kind = opt.type or (ev.SUBSYSTEM == "block" and "b" or "c")
+		if fresh or opt.type ~= nil then
+			kind = opt.type or (ev.SUBSYSTEM == "block" and "b" or "c")
 			if kind ~= "b" and kind ~= "c" then
 				error(("make_node: type must be \"b\" or \"c\", not %q"):format(tostring(kind)), 2)
 			end
-			v.type = kind
 		end
-		if opt.mode ~= nil or not node then
-			local mode, merr = memo_mode(opt.mode or "0600")
+		if fresh or opt.mode ~= nil then
+			local merr
+			mode, merr = memo_mode(opt.mode or "0600")
 			if not mode then error("make_node: " .. merr, 2) end
-			v.mode = mode
 		end
-		if opt.owner ~= nil or not node then v.owner = { to_id("uid", opt.owner) } end
-		if opt.group ~= nil or not node then v.group = { to_id("gid", opt.group) } end
-		if opt.final ~= nil and type(opt.final) ~= "boolean" then
+		if fresh or opt.owner ~= nil then uid, owner = to_id("uid", opt.owner) end
+		if fresh or opt.group ~= nil then gid, group = to_id("gid", opt.group) end
+		local final = opt.final
+		if final ~= nil and type(final) ~= "boolean" then
 			error("make_node: final must be true or false", 2)
 		end
-		local st = event_for(ev)
-		local pos = (report or opt.final) and where() or nil
-		if not node then
-			node = { major = major, minor = minor, where = {}, final = {} }
-			for _, f in ipairs(NODE_FIELDS) do set_field(node, f, v[f]) end
-			if report then node.where[1] = pos end
-			if opt.final then
+		local st = current or event_for(ev)
+		local pos = (report or final) and where() or nil
+		if fresh then
+			node = st.single and {} or the_node
+			node.path, node.slash, node.type, node.major, node.minor = path, slash, kind, major, minor
+			node.mode, node.uid, node.gid, node.final = mode, uid, gid, false
+			if report then
+				node.owner, node.group, node.where = owner, group, { pos }
+			else
+				node.owner, node.group, node.where = false, false, false
+			end
+			if final then
 				for _, f in ipairs(NODE_FIELDS) do
-					if opt[f] ~= nil then node.final[f] = pos or true end
+					if opt[f] ~= nil then own_list(node, "final")[f] = pos or true end
 				end
 			end
 			st.node = node
@@ -575,24 +638,33 @@ function M.new(o)
 			node.major, node.minor = major, minor
 			local changed = false
 			for _, f in ipairs(NODE_FIELDS) do
-				if v[f] ~= nil then
-					local frozen = node.final[f]
+				if opt[f] ~= nil then
+					local frozen = node.final and node.final[f]
 					if frozen then
 						pos = pos or where()
 						core.log("debug", ("make_node: %s keeps %s %s, made final at %s; "
 							.. "ignoring the change at %s"):format(node.slash, f,
 							field_text(node, f), tostring(frozen), tostring(pos)))
 					else
-						set_field(node, f, v[f])
 						changed = true
-						if opt.final then node.final[f] = pos or true end
+						if f == "name" then node.path, node.slash = path, slash
+						elseif f == "type" then node.type = kind
+						elseif f == "mode" then node.mode = mode
+						elseif f == "owner" then
+							node.uid = uid
+							if report then node.owner = owner end
+						else
+							node.gid = gid
+							if report then node.group = group end
+						end
+						if final then own_list(node, "final")[f] = pos or true end
 					end
 				end
 			end
 			local w = node.where
-			if changed and report and pos and w[#w] ~= pos then w[#w + 1] = pos end
+			if changed and w and pos and w[#w] ~= pos then w[#w + 1] = pos end
 		end
-		finish_single(st)
+		if st.single then finish_single(st) end
 		return node.slash
 	end
 
@@ -601,12 +673,9 @@ function M.new(o)
 		if report then
 			report_at({ "mknod", path = n.slash, type = n.type, major = n.major,
 				minor = n.minor, mode = n.mode, owner = n.owner, group = n.group,
-				uid = n.uid, gid = n.gid }, n.where[1] and table.concat(n.where, ", ") or nil)
+				uid = n.uid, gid = n.gid }, n.where and n.where[1] and table.concat(n.where, ", ") or nil)
 		end
-		if sys then
-			guarded(st, n.where[1] and table.concat(n.where, ", "), "make_node",
-				sys.mknod, n.path, n.type, n.major, n.minor, n.mode, n.uid, n.gid)
-		end
+		if sys then sys.mknod(n.path, n.type, n.major, n.minor, n.mode, n.uid, n.gid) end
 		st.made = n.slash
 	end
 
@@ -620,7 +689,8 @@ function M.new(o)
 		if not path then error("remove_node: " .. slash, 2) end
 		local st = event_for(ev)
 		local r = { path = path, slash = slash, where = report and where() or nil }
-		st.removals[#st.removals + 1] = r
+		local removals = own_list(st, "removals")
+		removals[#removals + 1] = r
 		if st.single then
 			finish_single(st)
 			return r.removed
@@ -630,15 +700,11 @@ function M.new(o)
 	end
 
 	local function remove_planned(st, r)
-		if st.unlinked[r.slash] then return end
-		st.unlinked[r.slash] = true
+		if st.unlinked and st.unlinked[r.slash] then return end
+		own_list(st, "unlinked")[r.slash] = true
 		if report then report_at({ "unlink", path = r.slash }, r.where) end
 		r.removed = true
-		if sys then
-			guarded(st, r.where, "remove_node", function()
-				r.removed = sys.unlink(r.path, true)
-			end)
-		end
+		if sys then r.removed = sys.unlink(r.path, true) end
 	end
 
 	-- The link's target: relative, so the link also works under --root
@@ -671,10 +737,11 @@ function M.new(o)
 			error(("make_link: priority must be an integer, not %s"):format(tostring(priority)), 2)
 		end
 		local st = event_for(ev)
-		if st.claims[link] == nil then st.claims[#st.claims + 1] = link end
-		st.claims[link] = { link = link, path = path, target = target, priority = priority,
+		local claims = own_list(st, "claims")
+		if claims[link] == nil then claims[#claims + 1] = link end
+		claims[link] = { link = link, path = path, target = target, priority = priority,
 			where = report and where() or nil }
-		st.releases[link] = nil
+		if st.releases and st.releases[link] then st.releases[link] = nil end
 		finish_single(st)
 		return "/" .. path
 	end
@@ -686,14 +753,14 @@ function M.new(o)
 		if not path then error("remove_link: " .. err, 2) end
 		check_event("remove_link", ev, 2)
 		local st = event_for(ev)
-		local held = st.claims[link] ~= nil
+		local held = st.claims and st.claims[link] and true or false
 		if not held then
-			for _, l in ipairs(store.device_links(st.devpath)) do
+			for _, l in ipairs(store.device_links(st.ev.DEVPATH)) do
 				if l == link then held = true break end
 			end
 		end
-		if st.claims[link] then st.claims[link] = false end
-		st.releases[link] = report and where() or true
+		if held and st.claims and st.claims[link] then st.claims[link] = false end
+		own_list(st, "releases")[link] = report and where() or true
 		finish_single(st)
 		return held
 	end
@@ -718,7 +785,7 @@ function M.new(o)
 				store.write_claim, c.link, own)
 		end
 		local win = links.winner(claims)
-		st.owned[c.link] = { priority = c.priority, target = c.target, holds = win == own }
+		own_list(st, "owned")[c.link] = { priority = c.priority, target = c.target, holds = win == own }
 		if win == own or (before and before.devpath == st.devpath) then
 			point(st, c.path, win.target, c.where)
 		else
@@ -746,7 +813,7 @@ function M.new(o)
 		if win then
 			point(st, path, win.target, pos)
 		elseif core.readlink(path) == own.target then
-			st.unlinked["/" .. path] = true
+			own_list(st, "unlinked")["/" .. path] = true
 			if report then report_at({ "unlink", path = "/" .. path }, pos) end
 			if sys then guarded(st, pos, "remove_link", sys.unlink, path, true) end
 		end
@@ -756,24 +823,32 @@ function M.new(o)
 	-- releases (remove_link, a remove event, and on add and change every
 	-- link claimed before and not again), then the device's record.
 	local function settle_links(st, call)
-		local devpath = st.devpath
+		local devpath = type(st.ev) == "table" and st.ev.DEVPATH
 		if type(devpath) ~= "string" then return 0 end
 		local before = store.device_links(devpath)
-		if #st.claims == 0 and #before == 0 then return 0 end
+		local claims, releases = st.claims or EMPTY, st.releases or EMPTY
+		if #claims == 0 and #before == 0 then return 0 end
+		st.devpath, st.seqnum, st.lists = devpath, tonumber(st.ev.SEQNUM), true
 		local action = st.ev.ACTION
 		local removing = action == "remove"
 		-- An add or change that claims links says which it wants now; one
 		-- that claims none (a policy acting on add only, as mdev.conf's)
 		-- says nothing about them.
-		local refresh = not st.failed and not st.single and #st.claims > 0
+		local refresh = not st.failed and not st.single and #claims > 0
 			and (action == "add" or action == "change")
 		local failures, kept, seen = 0, {}, {}
+		-- Each claim and release reads and writes records: each has a
+		-- budget of its own (call), so that many links do not add up.
 		local function step(f, ...)
-			if not call(f, ...) then failures = failures + 1 end
+			if st.single then
+				failures = failures + part(st, call, nil, nil, f, ...)
+			elseif not call(f, ...) then
+				failures = failures + 1
+			end
 		end
 		if not removing then
-			for _, link in ipairs(st.claims) do
-				local c = st.claims[link]
+			for _, link in ipairs(claims) do
+				local c = claims[link]
 				if c and not seen[link] then
 					seen[link] = true
 					kept[#kept + 1] = link
@@ -783,7 +858,7 @@ function M.new(o)
 		end
 		for _, link in ipairs(before) do
 			if not seen[link] then
-				local pos = st.releases[link]
+				local pos = releases[link]
 				if removing or pos or refresh then
 					step(release, st, link, pos ~= true and pos or nil)
 				else
@@ -791,7 +866,7 @@ function M.new(o)
 					local claims = store.claims(link)
 					local own = claims[devpath]
 					if own then
-						st.owned[link] = { priority = own.priority, target = own.target,
+						own_list(st, "owned")[link] = { priority = own.priority, target = own.target,
 							holds = links.winner(claims) == own }
 					end
 				end
@@ -799,14 +874,15 @@ function M.new(o)
 		end
 		table.sort(kept)
 		if table.concat(kept, "\0") ~= table.concat(before, "\0") then
-			step(guarded, st, nil, "recording the links of " .. devpath, store.set_device_links, devpath, kept)
+			failures = failures + part(st, call, nil, "recording the links of " .. devpath,
+				store.set_device_links, devpath, kept)
 		end
 		return failures
 	end
 
 	local function run_command(st, c)
 		if report then report_at({ "exec", argv = c.argv, env = c.env }, c.where) end
-		if sys then guarded(st, c.where, "exec", sys.spawn, c.argv, c.env, c.devpath, c.seqnum) end
+		if sys then sys.spawn(c.argv, c.env, c.devpath, c.seqnum) end
 	end
 
 	-- The event's deferred work, in this order: the node, the links, the
@@ -815,19 +891,28 @@ function M.new(o)
 	-- counted and the others still run.  Returns the number that failed.
 	function finish(st, call, failed)
 		if current == st then current = nil end
-		st.failed = failed or st.failed
+		if failed then st.failed = true end
 		local failures = 0
-		local function step(f, ...)
-			if not call(f, ...) then failures = failures + 1 end
-		end
 		local n = st.node
 		if n and not (n.made_as and n.made_as == table.concat({ n.path, n.type, n.major, n.minor,
 			n.mode, n.uid, n.gid }, " ")) then
-			step(make_planned_node, st)
+			failures = failures + part(st, call, n.where and n.where[1] and table.concat(n.where, ", "),
+				"make_node", make_planned_node, st)
 		end
-		failures = failures + settle_links(st, call)
-		for _, r in ipairs(st.removals) do step(remove_planned, st, r) end
-		for _, c in ipairs(st.commands) do step(run_command, st, c) end
+		if st.claims or store.owns_links(st.ev) then failures = failures + settle_links(st, call) end
+		local removals, commands = st.removals, st.commands
+		if removals then
+			for i = 1, #removals do
+				local r = removals[i]
+				failures = failures + part(st, call, r.where, "remove_node", remove_planned, st, r)
+			end
+		end
+		if commands then
+			for i = 1, #commands do
+				local c = commands[i]
+				failures = failures + part(st, call, c.where, "exec", run_command, st, c)
+			end
+		end
 		return failures
 	end
 
@@ -865,7 +950,8 @@ function M.new(o)
 		local copy = {}
 		for i = 1, #argv do copy[i] = argv[i] end
 		local st = event_for(ev)
-		st.commands[#st.commands + 1] = { argv = copy, env = env, devpath = ev.DEVPATH or "",
+		local commands = own_list(st, "commands")
+		commands[#commands + 1] = { argv = copy, env = env, devpath = ev.DEVPATH or "",
 			seqnum = tonumber(ev.SEQNUM) or 0, where = report and where() or nil }
 		finish_single(st)
 	end
@@ -1117,10 +1203,28 @@ function M.new(o)
 
 	local control = {}
 	function control.begin(ev)
-		current = new_event(ev)
-		return current
+		current_ev, current = ev, nil
 	end
-	control.finish = finish
+	-- The event's work; returns the number of parts that failed, and the
+	-- event's plan (nil when it planned nothing and its device owns no
+	-- link).
+	local owners
+	function control.finish(call, failed)
+		local st, ev = current, current_ev
+		current_ev, current = nil, nil
+		if not st then
+			-- Most events plan nothing: one lookup says whether their
+			-- device's links need looking at.
+			owners = owners or store.index()
+			if type(ev) ~= "table" or owners[ev.DEVPATH] == nil then return 0, nil end
+			st = new_event(ev)
+		end
+		-- The work as one protected call of the runner's: it has a budget
+		-- of its own (the event's handlers spent theirs), and each part
+		-- that fails is logged and counted through call as well.
+		local ok, n = call(finish, st, call, failed)
+		return ok and n or 1, st
+	end
 	function control.settle_node()
 		local st = current
 		local n = st and st.node

@@ -107,9 +107,24 @@ function M.new(core, sys)
 	end
 
 	-- The links devpath claimed before this event (a list, maybe empty).
+	-- The device records, devices[devpath] = { link, ... }; the same
+	-- table from the first call on, kept in step with what is written.
+	function S.index()
+		if not devices then load_devices() end
+		return devices
+	end
+
+	-- Does the device of event ev own links (from events before)?
+	function S.owns_links(ev)
+		if not devices then load_devices() end
+		local devpath = type(ev) == "table" and ev.DEVPATH
+		return devpath ~= nil and devices[devpath] ~= nil
+	end
+
+	local NONE = {}
 	function S.device_links(devpath)
 		if not devices then load_devices() end
-		return devices[devpath] or {}
+		return devices[devpath] or NONE
 	end
 
 	function S.set_device_links(devpath, list)

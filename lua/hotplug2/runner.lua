@@ -231,7 +231,7 @@ end
 function Runner:handle(ev)
 	local hs, call, failed = self.handlers, self.call, 0
 	self.current = ev
-	local event = self.control.begin(ev)
+	self.control.begin(ev)
 	for i = 1, #hs do
 		local h = hs[i]
 		local hit
@@ -252,10 +252,10 @@ function Runner:handle(ev)
 			end
 		end
 	end
-	failed = failed + self.control.finish(event, call, failed > 0)
+	local late, event = self.control.finish(call, failed > 0)
 	self.current = nil
 	self.last_event = event
-	return failed
+	return failed + late
 end
 
 -- The daemon's entry: build everything from script_options.
