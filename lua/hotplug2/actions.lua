@@ -449,8 +449,8 @@ function M.new(o)
 	-- what its handlers asked for that is done once the last of them ran
 	-- (the node, the links, exec's commands).  One table per event, read
 	-- by control.finish, and left for what comes after the event (the
-	-- runner keeps it as r.last_event; nil when the event planned nothing
-	-- and its device owns no link):
+	-- runner keeps it as r.last_event; false when the event planned
+	-- nothing and its device owns no link):
 	--   ev         the event table the handlers got (ev.DEVPATH is the
 	--              device that claims links)
 	--   node       nil, or the node as planned so far: { path = "dev/NAME",

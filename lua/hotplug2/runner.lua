@@ -227,7 +227,8 @@ end
 -- exec's commands; see actions.new), also after a stop and when a
 -- handler failed.  Returns the number of handlers, and parts of that
 -- work, that failed.  r.last_event is the event's plan and outcome
--- (its shape is described in actions.lua).
+-- (its shape is described in actions.lua), or false when it planned
+-- nothing and its device owns no link.
 function Runner:handle(ev)
 	local hs, call, failed = self.handlers, self.call, 0
 	self.current = ev
@@ -254,7 +255,9 @@ function Runner:handle(ev)
 	end
 	local late, event = self.control.finish(call, failed > 0)
 	self.current = nil
-	self.last_event = event
+	-- Never nil: a key set to nil would be dropped and made again,
+	-- rehashing the runner's table, at every event.
+	self.last_event = event or false
 	return failed + late
 end
 
