@@ -5,6 +5,11 @@
 --   2. by_subsystem[SUBSYSTEM]: its patterns in order, then its default;
 --   3. the mode the kernel suggests in DEVMODE (kmsg 0644), group root;
 --   4. otherwise root only (0600).
+-- The node is made after the last handler of the event ran, so a later file
+-- changes these defaults for a device in one line, the fields it gives only:
+--   on({ ACTION = "add", DEVNAME = pattern "^ttyUSB" }, function(ev) make_node(ev, { group = "uucp" }) end)
+-- and make_node(ev, { mode = "0600", final = true }) here would keep a mode
+-- whatever later files say.
 
 -- Everyone may use these.
 local by_name = {

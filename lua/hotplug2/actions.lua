@@ -10,6 +10,7 @@
 local device = require "hotplug2.device"
 local builtins = require "hotplug2.builtins"
 local paths = require "hotplug2.paths"
+local links = require "hotplug2.links"
 
 local M = {}
 
@@ -237,7 +238,7 @@ end
 
 -- Frames of hotplug2's own modules, as error positions name them.
 local INTERNAL = {}
-for _, name in ipairs { "actions", "device", "match", "mdev", "rules", "runner", "testing" } do
+for _, name in ipairs { "actions", "device", "links", "match", "mdev", "rules", "runner", "testing" } do
 	INTERNAL[name] = true
 end
 
@@ -265,11 +266,19 @@ local function with_where(act, pos)
 end
 M.with_where = with_where
 
+-- actions.new(o) -> A, control.  A holds the functions handler files
+-- call; control is the runner's: control.begin(ev) opens an event (the
+-- node, links and commands its handlers ask for are then planned, not
+-- done), control.finish(call, failed) does that work, and
+-- control.settle_node() makes the planned node at once (hotplug2.rules,
+-- whose later commands expect it there).
 function M.new(o)
 	local core, sys, report = o.core, o.sys, o.report
+	local report_at
 	if report then
 		local inner = report
 		report = function(act) inner(with_where(act, where())) end
+		report_at = function(act, pos) inner(with_where(act, pos)) end
 	end
 	local config = o.config or M.default_config()
 	local A = { config = config }
@@ -436,42 +445,266 @@ function M.new(o)
 		return dev.find(ev.DEVPATH, test)
 	end
 
-	-- make_node(ev, { mode = "0660", owner = "root", group = "tty", name = ... })
+	-- The event being handled, between control.begin and control.finish:
+	-- what its handlers asked for that is done once the last of them ran
+	-- (the node, the links, exec's commands).  One table per event, read
+	-- by control.finish, and left for what comes after the event (the
+	-- runner keeps it as r.last_event; false when the event planned
+	-- nothing and its device owns no link):
+	--   ev         the event table the handlers got (ev.DEVPATH is the
+	--              device that claims links)
+	--   node       nil, or the node as planned so far: { path = "dev/NAME",
+	--              slash = "/dev/NAME", type = "b"|"c", major, minor, mode,
+	--              uid, gid, and when actions are reported owner, group (the
+	--              names) and where = { "file:line", ... } (the calls that set
+	--              a field); final = { mode = "file:line" or true, ... } once
+	--              a field is frozen }
+	--   removals   remove_node's names in call order: { path, slash, where }
+	--   claims     claims[link] = { link, path = "dev/LINK", target, priority,
+	--              where }, and claims[1..n] the links in the order claimed
+	--   releases   releases[link] = where or true: remove_link's releases
+	--   commands   exec's commands in call order: { argv, env, devpath,
+	--              seqnum, where }
+	--   failed     true when a handler failed: then only remove_link and a
+	--              remove event release links
+	-- Every list above is nil or false until something is put in it.  Once
+	-- finished, what the event left:
+	--   made       "/dev/NAME" of the node made, or nil
+	--   devpath, seqnum  ev.DEVPATH and tonumber(ev.SEQNUM), when the device
+	--              claims or owned links
+	--   owned      nil, or owned[link] = { priority, target, holds }: every
+	--              link the device claims after the event; holds is true
+	--              when the link points at this device's claim
+	-- The plan is made by the first call that plans something, and its
+	-- lists and fields when first needed (nil until then): an event that
+	-- plans nothing costs no table, one that plans a node two small ones.
+	local current_ev, current
+	local store = links.new(core, sys)
+	local EMPTY = setmetatable({}, { __newindex = function() error("EMPTY is read-only", 2) end })
+
+	local function new_event(ev)
+		return { ev = ev }
+	end
+
+	-- The daemon's events reuse one plan and one node table: a table per
+	-- event would be garbage the collector pays for in every event,
+	-- however many handlers run.  r.last_event is therefore valid until
+	-- the next event starts: copy what is to be kept.
+	-- Their fields are set to false, never nil, so that the keys stay
+	-- and the tables are never rehashed.
+	local the_plan, the_node = {}, {}
+	local function reused_plan(ev)
+		local p = the_plan
+		p.ev, p.node, p.made, p.failed = ev, false, false, false
+		-- The lists, only when the event before had any (own_list says).
+		if p.lists then
+			p.removals, p.claims, p.releases, p.commands, p.owned, p.unlinked = false, false, false,
+				false, false, false
+			p.devpath, p.seqnum, p.lists = false, false, false
+		end
+		return p
+	end
+
+	-- st[k], made when it is not there yet.
+	local function own_list(st, k)
+		local t = st[k]
+		if not t then
+			t = {}
+			st[k] = t
+			st.lists = true
+		end
+		return t
+	end
+
+	-- An action called outside an event (hotplug2.actions used on its own)
+	-- is an event of its own: done before the call returns, its errors
+	-- raised at the caller's line.
+	local function raw_call(f, ...)
+		f(...)
+		return true
+	end
+	local finish
+	local function event_for(ev)
+		if current then return current end
+		if current_ev then
+			current = reused_plan(current_ev)
+			return current
+		end
+		local st = new_event(ev)
+		st.single = true
+		return st
+	end
+	local function finish_single(st)
+		if not st.single then return end
+		local ok, err = pcall(finish, st, raw_call)
+		if not ok then error(err, 3) end
+	end
+
+	-- err as the message of a failed part of the event's work: naming
+	-- where the handler asked for it (or the event, when that is not
+	-- known: the daemon looks for file:line only when it reports).
+	local function failure(st, pos, what, err)
+		if st.single then return err end
+		if pos then return ("%s: %s: %s"):format(pos, what, tostring(err)) end
+		return ("%s of %s: %s"):format(what, event_label(st.ev) or "?", tostring(err))
+	end
+
+	-- Run f(...); an error is raised again as failure() words it.
+	local function guarded(st, pos, what, f, ...)
+		local ok, err = pcall(f, ...)
+		if not ok then error(failure(st, pos, what, err), 0) end
+	end
+
+	local function raise(err)
+		error(err, 0)
+	end
+
+	-- One part of the event's work, f(...), under a plain pcall: the
+	-- whole work is one protected call of the runner's (see
+	-- control.finish), and call is paid again only when a part fails, to
+	-- log and count the failure as a handler's.  Returns 1 when it failed.
+	local function part(st, call, pos, what, f, ...)
+		local ok, err = pcall(f, ...)
+		if ok then return 0 end
+		if what then err = failure(st, pos, what, err) end
+		if st.single then error(err, 0) end
+		call(raise, err)
+		return 1
+	end
+
+	local NODE_FIELDS = { "name", "type", "mode", "owner", "group" }
+	local NO_OPTIONS = {}
+
+	local function field_text(node, field)
+		if field == "name" then return node.slash end
+		if field == "mode" then return ("%04o"):format(node.mode) end
+		if field == "type" then return node.type end
+		return tostring(node[field])
+	end
+
+	-- make_node(ev, { mode = "0660", owner = "root", group = "tty", name = ...,
+	-- type = ..., final = true }): plans the event's node; the node is made
+	-- once, after the last handler, with the values the last calls gave.
+	-- Every event with a node comes here: no table is made but the node.
 	function A.make_node(ev, opt)
-		opt = opt or {}
-		local path, slash = node_path(opt.name or ev.DEVNAME, "device name", ev)
-		if not path then error("make_node: " .. slash, 2) end
+		opt = opt or NO_OPTIONS
+		local node = current and current.node
+		local fresh = not node
+		-- Every value given is checked here, at the handler's line.
+		local path, slash, kind, mode, uid, owner, gid, group
+		if fresh or opt.name ~= nil then
+			path, slash = node_path(opt.name or ev.DEVNAME, "device name", ev)
+			if not path then error("make_node: " .. slash, 2) end
+		end
 		local major, minor = memo_number(ev.MAJOR), memo_number(ev.MINOR)
 		if not major or not minor then
 			error("make_node: the event has no MAJOR and MINOR", 2)
 		end
-		local kind = opt.type or (ev.SUBSYSTEM == "block" and "b" or "c")
-		if kind ~= "b" and kind ~= "c" then
-			error(("make_node: type must be \"b\" or \"c\", not %q"):format(tostring(kind)), 2)
+		if fresh or opt.type ~= nil then
+			kind = opt.type or (ev.SUBSYSTEM == "block" and "b" or "c")
+			if kind ~= "b" and kind ~= "c" then
+				error(("make_node: type must be \"b\" or \"c\", not %q"):format(tostring(kind)), 2)
+			end
 		end
-		local mode, merr = memo_mode(opt.mode or "0600")
-		if not mode then error("make_node: " .. merr, 2) end
-		local uid, owner = to_id("uid", opt.owner)
-		local gid, group = to_id("gid", opt.group)
-		if report then
-			report { "mknod", path = slash, type = kind, major = major,
-				minor = minor, mode = mode, owner = owner, group = group,
-				uid = uid, gid = gid }
+		if fresh or opt.mode ~= nil then
+			local merr
+			mode, merr = memo_mode(opt.mode or "0600")
+			if not mode then error("make_node: " .. merr, 2) end
 		end
-		if sys then perform(sys.mknod, path, kind, major, minor, mode, uid, gid) end
-		return slash
+		if fresh or opt.owner ~= nil then uid, owner = to_id("uid", opt.owner) end
+		if fresh or opt.group ~= nil then gid, group = to_id("gid", opt.group) end
+		local final = opt.final
+		if final ~= nil and type(final) ~= "boolean" then
+			error("make_node: final must be true or false", 2)
+		end
+		local st = current or event_for(ev)
+		local pos = (report or final) and where() or nil
+		if fresh then
+			node = st.single and {} or the_node
+			node.path, node.slash, node.type, node.major, node.minor = path, slash, kind, major, minor
+			node.mode, node.uid, node.gid, node.final = mode, uid, gid, false
+			if report then
+				node.owner, node.group, node.where = owner, group, { pos }
+			else
+				node.owner, node.group, node.where = false, false, false
+			end
+			if final then
+				for _, f in ipairs(NODE_FIELDS) do
+					if opt[f] ~= nil then own_list(node, "final")[f] = pos or true end
+				end
+			end
+			st.node = node
+		else
+			node.major, node.minor = major, minor
+			local changed = false
+			for _, f in ipairs(NODE_FIELDS) do
+				if opt[f] ~= nil then
+					local frozen = node.final and node.final[f]
+					if frozen then
+						pos = pos or where()
+						core.log("debug", ("make_node: %s keeps %s %s, made final at %s; "
+							.. "ignoring the change at %s"):format(node.slash, f,
+							field_text(node, f), tostring(frozen), tostring(pos)))
+					else
+						changed = true
+						if f == "name" then node.path, node.slash = path, slash
+						elseif f == "type" then node.type = kind
+						elseif f == "mode" then node.mode = mode
+						elseif f == "owner" then
+							node.uid = uid
+							if report then node.owner = owner end
+						else
+							node.gid = gid
+							if report then node.group = group end
+						end
+						if final then own_list(node, "final")[f] = pos or true end
+					end
+				end
+			end
+			local w = node.where
+			if changed and w and pos and w[#w] ~= pos then w[#w + 1] = pos end
+		end
+		if st.single then finish_single(st) end
+		return node.slash
 	end
 
-	-- remove_node(ev [, { name = ... }]): true when something was removed.
-	-- The directories made for it go too when it leaves them empty
-	-- (never /dev itself), as udev does.
+	local function make_planned_node(st)
+		local n = st.node
+		if report then
+			report_at({ "mknod", path = n.slash, type = n.type, major = n.major,
+				minor = n.minor, mode = n.mode, owner = n.owner, group = n.group,
+				uid = n.uid, gid = n.gid }, n.where and n.where[1] and table.concat(n.where, ", ") or nil)
+		end
+		if sys then sys.mknod(n.path, n.type, n.major, n.minor, n.mode, n.uid, n.gid) end
+		st.made = n.slash
+	end
+
+	-- remove_node(ev [, { name = ... }]): the node goes after the event's
+	-- links are released; true when there is something to remove.  The
+	-- directories made for it go too when it leaves them empty (never
+	-- /dev itself), as udev does.
 	function A.remove_node(ev, opt)
 		opt = opt or {}
 		local path, slash = node_path(opt.name or ev.DEVNAME, "device name", ev)
 		if not path then error("remove_node: " .. slash, 2) end
-		if report then report { "unlink", path = slash } end
-		if sys then return perform(sys.unlink, path, true) end
+		local st = event_for(ev)
+		local r = { path = path, slash = slash, where = report and where() or nil }
+		local removals = own_list(st, "removals")
+		removals[#removals + 1] = r
+		if st.single then
+			finish_single(st)
+			return r.removed
+		end
+		if sys then return core.exists(path) == true end
 		return true
+	end
+
+	local function remove_planned(st, r)
+		if st.unlinked and st.unlinked[r.slash] then return end
+		own_list(st, "unlinked")[r.slash] = true
+		if report then report_at({ "unlink", path = r.slash }, r.where) end
+		r.removed = true
+		if sys then r.removed = sys.unlink(r.path, true) end
 	end
 
 	-- The link's target: relative, so the link also works under --root
@@ -482,7 +715,9 @@ function M.new(o)
 		return ("../"):rep(depth) .. tostring(ev.DEVNAME)
 	end
 
-	-- make_link(ev, "disk/by-label/boot" [, { target = ... }])
+	-- make_link(ev, "disk/by-label/boot" [, { priority = n, target = ... }]):
+	-- the event's device claims the link; once the last handler ran, the
+	-- link points at the claim with the highest priority, then the latest.
 	function A.make_link(ev, link, opt)
 		local path, err = dev_path(link, "link name", ev)
 		if not path then error("make_link: " .. err, 2) end
@@ -490,23 +725,195 @@ function M.new(o)
 			local _, derr = dev_path(ev.DEVNAME, "device name", ev)
 			if derr then error("make_link: " .. derr, 2) end
 		end
+		check_event("make_link", ev, 2)
 		local target = link_target(ev, link, opt)
-		if report then report { "symlink", path = "/" .. path, target = target } end
-		if sys then perform(sys.symlink, target, path) end
+		if type(target) ~= "string" or target == "" or target:find("[%z\1-\31\127]") then
+			error(("make_link: refusing target %s of %s"):format(
+				type(target) == "string" and quote(target) or type(target), quote(link)), 2)
+		end
+		local priority = opt and opt.priority or 0
+		if type(priority) ~= "number" or priority % 1 ~= 0 or priority < -2147483648
+			or priority > 2147483647 then
+			error(("make_link: priority must be an integer, not %s"):format(tostring(priority)), 2)
+		end
+		local st = event_for(ev)
+		local claims = own_list(st, "claims")
+		if claims[link] == nil then claims[#claims + 1] = link end
+		claims[link] = { link = link, path = path, target = target, priority = priority,
+			where = report and where() or nil }
+		if st.releases and st.releases[link] then st.releases[link] = nil end
+		finish_single(st)
 		return "/" .. path
 	end
 
-	-- remove_link(ev, link): removes it only while it still points at ev's node.
-	-- Like remove_node, it prunes the directories it leaves empty.
-	function A.remove_link(ev, link, opt)
+	-- remove_link(ev, link): the event's device gives up its claim on the
+	-- link (done after the last handler); true when it had one.
+	function A.remove_link(ev, link)
 		local path, err = dev_path(link, "link name", ev)
 		if not path then error("remove_link: " .. err, 2) end
-		if core.readlink(path) ~= link_target(ev, link, opt) then
-			return false
+		check_event("remove_link", ev, 2)
+		local st = event_for(ev)
+		local held = st.claims and st.claims[link] and true or false
+		if not held then
+			for _, l in ipairs(store.device_links(st.ev.DEVPATH)) do
+				if l == link then held = true break end
+			end
 		end
-		if report then report { "unlink", path = "/" .. path } end
-		if sys then return perform(sys.unlink, path, true) end
-		return true
+		if held and st.claims and st.claims[link] then st.claims[link] = false end
+		own_list(st, "releases")[link] = report and where() or true
+		finish_single(st)
+		return held
+	end
+
+	local function point(st, path, target, pos)
+		if report then report_at({ "symlink", path = "/" .. path, target = target }, pos) end
+		if sys then guarded(st, pos, "make_link", sys.symlink, target, path) end
+	end
+
+	-- The device's claim c: its record, and the link when it wins.
+	local function claim(st, c)
+		local claims, top = store.claims(c.link)
+		local before = links.winner(claims)
+		local own = claims[st.devpath]
+		if not (own and before == own and own.priority == c.priority and own.target == c.target) then
+			-- A winner claiming again as it claimed keeps its order: it
+			-- stays the latest of its priority either way.
+			own = { devpath = st.devpath, priority = c.priority, target = c.target,
+				order = st.seqnum or top + 1 }
+			claims[st.devpath] = own
+			guarded(st, c.where, "make_link: recording the claim on /" .. c.path,
+				store.write_claim, c.link, own)
+		end
+		local win = links.winner(claims)
+		own_list(st, "owned")[c.link] = { priority = c.priority, target = c.target, holds = win == own }
+		if win == own or (before and before.devpath == st.devpath) then
+			point(st, c.path, win.target, c.where)
+		else
+			core.log("debug", ("make_link: /%s stays with %s (priority %d)"):format(c.path,
+				win.devpath, win.priority))
+		end
+	end
+
+	-- Give up the device's claim on link: the link goes to the best
+	-- claim left, or is removed when none is left and it still points
+	-- where this claim made it point.  A link without a claim of this
+	-- device is not touched: hotplug2 removes only what it made.
+	local function release(st, link, pos)
+		local path = node_path(link, "link name")
+		if not path then return end
+		local claims = store.claims(link)
+		local own = claims[st.devpath]
+		if not own then return end
+		local before = links.winner(claims)
+		claims[st.devpath] = nil
+		guarded(st, pos, "remove_link: dropping the claim on /" .. path,
+			store.drop_claim, link, st.devpath)
+		if before ~= own then return end
+		local win = links.winner(claims)
+		if win then
+			point(st, path, win.target, pos)
+		elseif core.readlink(path) == own.target then
+			own_list(st, "unlinked")["/" .. path] = true
+			if report then report_at({ "unlink", path = "/" .. path }, pos) end
+			if sys then guarded(st, pos, "remove_link", sys.unlink, path, true) end
+		end
+	end
+
+	-- The links of the event: claims recorded and links pointed, then
+	-- releases (remove_link, a remove event, and on add and change every
+	-- link claimed before and not again), then the device's record.
+	local function settle_links(st, call)
+		local devpath = type(st.ev) == "table" and st.ev.DEVPATH
+		if type(devpath) ~= "string" then return 0 end
+		local before = store.device_links(devpath)
+		local claims, releases = st.claims or EMPTY, st.releases or EMPTY
+		if #claims == 0 and #before == 0 then return 0 end
+		st.devpath, st.seqnum, st.lists = devpath, tonumber(st.ev.SEQNUM), true
+		local action = st.ev.ACTION
+		local removing = action == "remove"
+		-- An add or change that claims links says which it wants now; one
+		-- that claims none (a policy acting on add only, as mdev.conf's)
+		-- says nothing about them.
+		local refresh = not st.failed and not st.single and #claims > 0
+			and (action == "add" or action == "change")
+		local failures, kept, seen = 0, {}, {}
+		-- Each claim and release reads and writes records: each has a
+		-- budget of its own (call), so that many links do not add up.
+		local function step(f, ...)
+			if st.single then
+				failures = failures + part(st, call, nil, nil, f, ...)
+			elseif not call(f, ...) then
+				failures = failures + 1
+			end
+		end
+		if not removing then
+			for _, link in ipairs(claims) do
+				local c = claims[link]
+				if c and not seen[link] then
+					seen[link] = true
+					kept[#kept + 1] = link
+					step(claim, st, c)
+				end
+			end
+		end
+		for _, link in ipairs(before) do
+			if not seen[link] then
+				local pos = releases[link]
+				if removing or pos or refresh then
+					step(release, st, link, pos ~= true and pos or nil)
+				else
+					kept[#kept + 1] = link
+					local claims = store.claims(link)
+					local own = claims[devpath]
+					if own then
+						own_list(st, "owned")[link] = { priority = own.priority, target = own.target,
+							holds = links.winner(claims) == own }
+					end
+				end
+			end
+		end
+		table.sort(kept)
+		if table.concat(kept, "\0") ~= table.concat(before, "\0") then
+			failures = failures + part(st, call, nil, "recording the links of " .. devpath,
+				store.set_device_links, devpath, kept)
+		end
+		return failures
+	end
+
+	local function run_command(st, c)
+		if report then report_at({ "exec", argv = c.argv, env = c.env }, c.where) end
+		if sys then sys.spawn(c.argv, c.env, c.devpath, c.seqnum) end
+	end
+
+	-- The event's deferred work, in this order: the node, the links, the
+	-- removals, the commands (which so find the node there).  Each part
+	-- runs through call (the runner's protected call): one that fails is
+	-- counted and the others still run.  Returns the number that failed.
+	function finish(st, call, failed)
+		if current == st then current = nil end
+		if failed then st.failed = true end
+		local failures = 0
+		local n = st.node
+		if n and not (n.made_as and n.made_as == table.concat({ n.path, n.type, n.major, n.minor,
+			n.mode, n.uid, n.gid }, " ")) then
+			failures = failures + part(st, call, n.where and n.where[1] and table.concat(n.where, ", "),
+				"make_node", make_planned_node, st)
+		end
+		if st.claims or store.owns_links(st.ev) then failures = failures + settle_links(st, call) end
+		local removals, commands = st.removals, st.commands
+		if removals then
+			for i = 1, #removals do
+				local r = removals[i]
+				failures = failures + part(st, call, r.where, "remove_node", remove_planned, st, r)
+			end
+		end
+		if commands then
+			for i = 1, #commands do
+				local c = commands[i]
+				failures = failures + part(st, call, c.where, "exec", run_command, st, c)
+			end
+		end
+		return failures
 	end
 
 	-- chmod("snd/timer", "0660"): a name under /dev.
@@ -532,17 +939,21 @@ function M.new(o)
 		if sys then perform(sys.chown, path, uid, gid) end
 	end
 
-	-- exec(ev, { "/usr/bin/logger", "hello" }): started in the background;
-	-- the event's variables are its environment.  No shell is involved.
+	-- exec(ev, { "/usr/bin/logger", "hello" }): started in the background
+	-- once the last handler ran (so after the node is made); the event's
+	-- variables as they are now are its environment.  No shell is involved.
 	function A.exec(ev, argv)
 		local ok, err = check_argv(argv)
 		if not ok then error("exec: " .. err, 2) end
 		local env = environment("exec", ev)
 		check_program("exec", argv, env)
-		if report then report { "exec", argv = argv, env = env } end
-		if sys then
-			perform(sys.spawn, argv, env, ev.DEVPATH or "", tonumber(ev.SEQNUM) or 0)
-		end
+		local copy = {}
+		for i = 1, #argv do copy[i] = argv[i] end
+		local st = event_for(ev)
+		local commands = own_list(st, "commands")
+		commands[#commands + 1] = { argv = copy, env = env, devpath = ev.DEVPATH or "",
+			seqnum = tonumber(ev.SEQNUM) or 0, where = report and where() or nil }
+		finish_single(st)
 	end
 
 	-- run(ev, argv [, { timeout = ms }]): run now and wait; the exit
@@ -790,7 +1201,38 @@ function M.new(o)
 		warn = logger("warn"), info = logger("info"), debug = logger("debug"),
 	}, { __call = function(_, ...) return logger("info")(...) end })
 
-	return A
+	local control = {}
+	function control.begin(ev)
+		current_ev, current = ev, nil
+	end
+	-- The event's work; returns the number of parts that failed, and the
+	-- event's plan (nil when it planned nothing and its device owns no
+	-- link).
+	local owners
+	function control.finish(call, failed)
+		local st, ev = current, current_ev
+		current_ev, current = nil, nil
+		if not st then
+			-- Most events plan nothing: one lookup says whether their
+			-- device's links need looking at.
+			owners = owners or store.index()
+			if type(ev) ~= "table" or owners[ev.DEVPATH] == nil then return 0, nil end
+			st = new_event(ev)
+		end
+		-- The work as one protected call of the runner's: it has a budget
+		-- of its own (the event's handlers spent theirs), and each part
+		-- that fails is logged and counted through call as well.
+		local ok, n = call(finish, st, call, failed)
+		return ok and n or 1, st
+	end
+	function control.settle_node()
+		local st = current
+		local n = st and st.node
+		if not n then return end
+		make_planned_node(st)
+		n.made_as = table.concat({ n.path, n.type, n.major, n.minor, n.mode, n.uid, n.gid }, " ")
+	end
+	return A, control
 end
 
 return M

@@ -242,6 +242,9 @@ end
 -- said next-event.  o: actions (the handler API), core, stop, config.
 function M.compile(rules, o)
 	local A, core, stop = o.actions, o.core, o.stop
+	-- The original made a node at once, and later commands of the rule
+	-- (chmod, exec) expect it there: make it now, not after the event.
+	local settle_node = o.control and o.control.settle_node or function() end
 	local cache = {}
 	local compiled = {}
 	local warned = {}
@@ -365,6 +368,7 @@ function M.compile(rules, o)
 		if not (ev.MAJOR and ev.MINOR and ev.SUBSYSTEM and ev.DEVPATH) then return -1 end
 		A.make_node(ev, { name = dev_name(argv[1]), mode = argv[2],
 			type = ev.SUBSYSTEM == "block" and "b" or "c" })
+		settle_node()
 		return 0
 	end
 	run["mknod"], run["makedev"] = mknod, mknod
@@ -449,7 +453,7 @@ function M.load(src, o)
 	else
 		error("hotplug2_rules expects a file name or a table of rules", 0)
 	end
-	return M.compile(rules, { actions = o.actions, core = o.core, stop = o.stop })
+	return M.compile(rules, { actions = o.actions, control = o.control, core = o.core, stop = o.stop })
 end
 
 return M

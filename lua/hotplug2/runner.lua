@@ -77,7 +77,7 @@ function M.new(o)
 	local sys = o.sys
 	if sys == nil and not o.dry_run then sys = o.core end
 	if o.dry_run then sys = nil end
-	self.actions = actions.new {
+	self.actions, self.control = actions.new {
 		core = o.core,
 		sys = sys,
 		report = report and function(act) report(act, self.current) end,
@@ -164,7 +164,7 @@ function Runner:environment(path)
 	local function loader(name, module)
 		return function(src)
 			local ok, fn = pcall(module.load, src, { actions = self.actions,
-				core = self.core, base = path, stop = STOP })
+				control = self.control, core = self.core, base = path, stop = STOP })
 			if not ok then error(name .. ": " .. tostring(fn), 2) end
 			local n = #self.handlers + 1
 			self.handlers[n] = { file = path, test = function() return true end,
@@ -223,10 +223,16 @@ function Runner:load_dir(dir)
 end
 
 -- Run one event through the handlers, in file order and then
--- registration order.  Returns the number of handlers that failed.
+-- registration order, then do what they planned (the node, the links,
+-- exec's commands; see actions.new), also after a stop and when a
+-- handler failed.  Returns the number of handlers, and parts of that
+-- work, that failed.  r.last_event is the event's plan and outcome
+-- (its shape is described in actions.lua), or false when it planned
+-- nothing and its device owns no link.
 function Runner:handle(ev)
 	local hs, call, failed = self.handlers, self.call, 0
 	self.current = ev
+	self.control.begin(ev)
 	for i = 1, #hs do
 		local h = hs[i]
 		local hit
@@ -247,8 +253,12 @@ function Runner:handle(ev)
 			end
 		end
 	end
+	local late, event = self.control.finish(call, failed > 0)
 	self.current = nil
-	return failed
+	-- Never nil: a key set to nil would be dropped and made again,
+	-- rehashing the runner's table, at every event.
+	self.last_event = event or false
+	return failed + late
 end
 
 -- The daemon's entry: build everything from script_options.

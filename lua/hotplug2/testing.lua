@@ -333,9 +333,11 @@ function M.new(o)
 		now = function() return core.now() + self.clock_offset end,
 	}, { __index = core })
 	-- The recorder: the report above records every change; none is made
-	-- on the system.  In a scratch root, links and stand-ins for nodes (empty
-	-- files) are made under its dev/, so that later events see them: a
-	-- remove_link on unplug finds the link the add made.
+	-- on the system.  In a scratch root, links, stand-ins for nodes (empty
+	-- files) and the records of who owns each link are made under it, so
+	-- that later events see them: the unplug of a device releases the
+	-- links its plug claimed.  A given root is only read: the owners of
+	-- links are those its records say, and no event changes them.
 	local scratch_root = not o.root
 	local function place(path)
 		if not scratch_root then return end
@@ -356,6 +358,14 @@ function M.new(o)
 			if not scratch_root then return end
 			place(path)
 			core.symlink(target, path)
+		end,
+		-- hotplug2's own records (the owners of links, under run/):
+		-- written in a scratch root, so that a later event, or a new
+		-- object over the same root, reads them back.
+		write = function(path, text)
+			if not scratch_root then return end
+			place(path)
+			core.write(path, text)
 		end,
 		chmod = function() end, chown = function() end,
 		spawn = function() return true end, firmware = function() return true end,

@@ -54,7 +54,8 @@ add $pci: modprobe i2c_piix4" "$pci"
 grep -qx "add $pci: modprobe i2c_piix4 ($cfg/10-modules.lua:[0-9]*)" "$SCRATCH/out.full" ||
 	fail "the action does not name its file:line: $(cat "$SCRATCH/out.full")"
 
-# A class link, /sys prefixed, resolves to the device.
+# A class link, /sys prefixed, resolves to the device.  The node, the link
+# and the command come after the handlers, in that order.
 check "ACTION=add
 DEVPATH=$tty
 SUBSYSTEM=tty
@@ -62,8 +63,8 @@ MAJOR=4
 MINOR=64
 DEVNAME=ttyS0
 
-add $tty: mknod /dev/ttyS0 c 4:64 0660 root:dialout
 add $tty: setenv PORT=0
+add $tty: mknod /dev/ttyS0 c 4:64 0660 root:dialout
 add $tty: symlink /dev/serial/port0 -> ../ttyS0
 add $tty: exec /usr/bin/logger add ttyS0" "$root/sys/class/tty/ttyS0"
 
@@ -74,8 +75,8 @@ MAJOR=4
 MINOR=64
 DEVNAME=ttyS0
 
-remove $tty: unlink /dev/ttyS0
 remove $tty: setenv PORT=0
+remove $tty: unlink /dev/ttyS0
 remove $tty: exec /usr/bin/logger remove ttyS0" -a remove /sys/class/tty/ttyS0 --sysfs "$root/sys"
 
 # A recording: every event in turn.

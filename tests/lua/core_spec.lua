@@ -79,7 +79,8 @@ describe("hotplug2.core", function()
 		assert.is_false(ok)
 		assert.truthy(tostring(err):find("Not a directory", 1, true), err)
 		local a = actions.new { core = core, sys = core }
-		ok, err = pcall(a.make_link, { DEVNAME = "fifo" }, "disk/link", { target = "fifo" })
+		ok, err = pcall(a.make_link, { DEVNAME = "fifo", DEVPATH = "/devices/x" }, "disk/link",
+			{ target = "fifo" })
 		assert.is_false(ok)
 		assert.truthy(tostring(err):find("Not a directory", 1, true), err)
 		assert.are.equal("fifo link", sh("ls " .. root .. "/outside | tr '\\n' ' ' | sed 's/ $//'"))

@@ -48,7 +48,7 @@ end
 function M.sys(results)
 	local rec = { calls = {} }
 	for _, name in ipairs { "chmod", "chown", "firmware", "mknod", "run", "spawn",
-		"symlink", "unlink" } do
+		"symlink", "unlink", "write" } do
 		rec[name] = function(...)
 			rec.calls[#rec.calls + 1] = { name, ... }
 			local r = (results or {})[name]

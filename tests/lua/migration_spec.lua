@@ -76,13 +76,15 @@ describe("mdev_conf", function()
 		local function first(e) return hp:handle(e)[1] end
 		assert.are.same({ "mknod", path = "/dev/null", type = "c", major = 1, minor = 3,
 			mode = 438, owner = "0", group = "0", uid = 0, gid = 0 }, first(EVENTS[1]))
-		-- "-full" matches and goes on; full's own line then wins.
+		-- "-full" matches and goes on; full's own line then wins: the
+		-- node is made once, with its values, before the command.
 		local acts = hp:handle(EVENTS[3])
+		assert.are.equal(2, #acts)
+		assert.are.equal(tonumber("604", 8), acts[1].mode)
+		assert.are.equal("tty", acts[1].group)
 		assert.are.equal("/bin/sh", acts[2].argv[1])
 		assert.are.equal("echo keep-going $MDEV", acts[2].argv[3])
 		assert.are.equal("full", acts[2].env.MDEV)
-		assert.are.equal(tonumber("604", 8), acts[3].mode)
-		assert.are.equal("tty", acts[3].group)
 		-- kmem is caught by $SUBSYSTEM=m(e)m, its group 1 in the path.
 		acts = hp:handle(EVENTS[6])
 		assert.are.same({ "mknod", path = "/dev/misc/e/kmem", type = "c", major = 1, minor = 2,
@@ -93,8 +95,10 @@ describe("mdev_conf", function()
 		assert.are.equal("/dev/misc/kmsg-%", acts[1].path)
 		assert.are.same({ "symlink", path = "/dev/kmsg", target = "misc/kmsg-%" }, acts[2])
 		-- A removal has no major,minor for mdev: @ lines never match it.
+		-- The link the add claimed is released with the device.
 		acts = hp:handle(node("remove", "mem", "kmsg", 1, 11))
-		assert.are.same({ "unlink", path = "/dev/misc/e/kmsg" }, acts[1])
+		assert.are.same({ "unlink", path = "/dev/kmsg" }, acts[1])
+		assert.are.same({ "unlink", path = "/dev/misc/e/kmsg" }, acts[2])
 		-- Groups and moves.
 		acts = hp:handle(EVENTS[7])
 		assert.are.equal("/dev/vt/3", acts[1].path)
@@ -111,17 +115,19 @@ describe("mdev_conf", function()
 		assert.are.equal("echo no-node $MDEV", acts[1].argv[3])
 		assert.are.equal("/dev/input/ev4", hp:handle(EVENTS[12])[1].path)
 		assert.are.equal("audio", hp:handle(EVENTS[13])[1].group)
-		-- A change runs only "*" commands; a removal runs "$" and "*" first, then unlinks.
+		-- A change runs only "*" commands, and keeps the link; a removal
+		-- releases the link and unlinks the node, then runs "$" and "*".
 		acts = hp:handle(EVENTS[17])
 		assert.are.equal(1, #acts)
 		assert.are.equal("echo tty $MDEV", acts[1].argv[3])
 		acts = hp:handle(EVENTS[18])
-		assert.are.same({ "exec", "unlink", "unlink" }, { acts[1][1], acts[2][1], acts[3][1] })
-		assert.are.equal("/dev/tty12", acts[2].path)
-		assert.are.equal("/dev/vt/big12", acts[3].path)
+		assert.are.same({ "unlink", "unlink", "exec" }, { acts[1][1], acts[2][1], acts[3][1] })
+		assert.are.equal("/dev/tty12", acts[1].path)
+		assert.are.equal("/dev/vt/big12", acts[2].path)
 		acts = hp:handle(EVENTS[20])
-		assert.are.equal("echo gone $MDEV", acts[1].argv[3])
-		assert.are.equal("input/ev4", acts[1].env.MDEV)
+		assert.are.same({ "unlink", path = "/dev/input/ev4" }, acts[1])
+		assert.are.equal("echo gone $MDEV", acts[2].argv[3])
+		assert.are.equal("input/ev4", acts[2].env.MDEV)
 		assert.are.same({}, hp:handle(EVENTS[21]))
 	end)
 

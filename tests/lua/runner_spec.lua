@@ -184,10 +184,11 @@ on({}, function(ev) setenv(ev, "OUT", table.concat({ string.format("%02d", 7) })
 			end)
 		]]))
 		assert.are.equal(0, r:handle(copy(tty)))
+		-- run is done at once; the node and the link after the handlers.
 		assert.are.same({
+			"add /devices/pnp0/00:04/tty/ttyS0: run /bin/false (a.lua:4)",
 			"add /devices/pnp0/00:04/tty/ttyS0: mknod /dev/ttyS0 c 4:64 0660 root:dialout (a.lua:2)",
 			"add /devices/pnp0/00:04/tty/ttyS0: symlink /dev/serial/by-path/pnp-0 -> ../../ttyS0 (a.lua:3)",
-			"add /devices/pnp0/00:04/tty/ttyS0: run /bin/false (a.lua:4)",
 		}, core.printed)
 	end)
 end)

@@ -77,11 +77,12 @@ describe("hotplug2.testing", function()
 		assert.are.same({ "setenv", key = "SEEN", value = "yes" }, acts[1])
 		assert.are.same({ "firmware", devpath = "/devices/x/firmware/x", file = "/lib/firmware/a.bin" },
 			acts[2])
-		assert.are.same({ "/usr/bin/logger", "-t", "fw", "a.bin" }, acts[3].argv)
+		-- The command is started after the last handler, stop included.
+		assert.are.same({ "stop", file = "a.lua" }, acts[3])
+		assert.are.same({ "/usr/bin/logger", "-t", "fw", "a.bin" }, acts[4].argv)
 		assert.are.same({ ACTION = "add", SUBSYSTEM = "firmware", FIRMWARE = "a.bin", SEEN = "yes",
 			DEVPATH = "/devices/x/firmware/x", SEQNUM = "9", PATH = "/usr/sbin:/usr/bin:/sbin:/bin",
-			HOME = "/" }, acts[3].env)
-		assert.are.same({ "stop", file = "a.lua" }, acts[4])
+			HOME = "/" }, acts[4].env)
 		assert.are.equal(4, #acts)
 		assert.are.equal("yes", ev.SEEN)
 	end)
@@ -97,7 +98,9 @@ describe("hotplug2.testing", function()
 			{ acts[1][1], acts[2][1], acts[3][1] })
 		assert.are.equal(2, #per)
 		assert.are.equal("remove", per[2].event.ACTION)
-		assert.are.same({ { "unlink", path = "/dev/ttyUSB3" } }, per[2].actions)
+		-- The removal releases the link the add claimed, then the node goes.
+		assert.are.same({ { "unlink", path = "/dev/serial/by-id/usb-x-port0" },
+			{ "unlink", path = "/dev/ttyUSB3" } }, per[2].actions)
 		assert.has_error(function() hp:replay("add@/x\0ACTION=remove\0") end,
 			"message 1: ACTION variable disagrees with header")
 	end)
@@ -110,7 +113,8 @@ describe("hotplug2.testing", function()
 		assert.are.equal("tty", ev.SUBSYSTEM)
 		assert.are.equal("add", ev.ACTION)
 		assert.are.equal("/dev/ttyUSB0", acts[1].path)
-		assert.are.same({ { "unlink", path = "/dev/ttyUSB0" } }, (hp:device(tty.DEVPATH, "remove")))
+		assert.are.same({ { "unlink", path = "/dev/serial/by-id/usb-x-port0" },
+			{ "unlink", path = "/dev/ttyUSB0" } }, (hp:device(tty.DEVPATH, "remove")))
 	end)
 
 	it("reads the real /sys", function()
@@ -309,8 +313,8 @@ end)
 		local rm = {}
 		for k, v in pairs(tty) do rm[k] = v end
 		rm.ACTION = "remove"
-		assert.are.same({ { "unlink", path = "/dev/ttyUSB0" },
-			{ "unlink", path = "/dev/serial/by-id/usb-x-port0" } }, hp:handle(rm))
+		assert.are.same({ { "unlink", path = "/dev/serial/by-id/usb-x-port0" },
+			{ "unlink", path = "/dev/ttyUSB0" } }, hp:handle(rm))
 		hp:close()
 		assert.are.equal("", sh("ls -d " .. root .. " 2>/dev/null"))
 	end)
@@ -319,6 +323,15 @@ end)
 		local root = support.scratch()
 		sh("mkdir -p " .. root .. "/etc " .. root .. "/dev/serial/by-id && printf 'dialout:x:20:\\n' > "
 			.. root .. "/etc/group && ln -s ../../ttyUSB0 " .. root .. "/dev/serial/by-id/usb-x-port0")
+		-- The record saying that ttyUSB0 owns the link, as a daemon wrote it.
+		local key = require("hotplug2.links").key
+		local records = root .. "/run/hotplug2/links"
+		sh("mkdir -p " .. records .. "/device " .. records .. "/link/" .. key("serial/by-id/usb-x-port0"))
+		support.write(records .. "/device/" .. key(tty.DEVPATH), "devpath=" .. tty.DEVPATH
+			.. "\nlink=serial/by-id/usb-x-port0\n")
+		support.write(records .. "/link/" .. key("serial/by-id/usb-x-port0") .. "/" .. key(tty.DEVPATH),
+			"devpath=" .. tty.DEVPATH .. "\nlink=serial/by-id/usb-x-port0\npriority=0\norder=1\n"
+			.. "target=../../ttyUSB0\n")
 		local hp = testing.new { root = root, modules_alias_file = "/dev/null",
 			scripts = { { "40-serial.lua", SERIAL .. [[
 on({ ACTION = "remove", DEVNAME = present }, function(ev)
@@ -329,9 +342,11 @@ end)
 		local rm = {}
 		for k, v in pairs(tty) do rm[k] = v end
 		rm.ACTION = "remove"
-		assert.are.same({ { "unlink", path = "/dev/ttyUSB0" },
-			{ "unlink", path = "/dev/serial/by-id/usb-x-port0" } }, hp:handle(rm))
-		assert.are.equal("dev/serial/by-id/usb-x-port0\netc/group",
+		assert.are.same({ { "unlink", path = "/dev/serial/by-id/usb-x-port0" },
+			{ "unlink", path = "/dev/ttyUSB0" } }, hp:handle(rm))
+		assert.are.equal(table.concat({ "dev/serial/by-id/usb-x-port0", "etc/group",
+			"run/hotplug2/links/device/" .. key(tty.DEVPATH),
+			"run/hotplug2/links/link/" .. key("serial/by-id/usb-x-port0") .. "/" .. key(tty.DEVPATH) }, "\n"),
 			sh("cd " .. root .. " && find . -type f -o -type l | sed 's|^./||' | sort"))
 		support.remove(root)
 	end)
