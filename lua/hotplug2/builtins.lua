@@ -17,6 +17,7 @@ local M = {}
 
 -- The builtins handlers may import, by name: one per line.
 M.names = {
+	"usb_id",
 }
 local known = {}
 for _, name in ipairs(M.names) do known[name] = true end
