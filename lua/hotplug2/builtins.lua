@@ -20,6 +20,7 @@ M.names = {
 	"blkid",
 	"path_id",
 	"storage_id",
+	"usb_id",
 }
 local known = {}
 for _, name in ipairs(M.names) do known[name] = true end
