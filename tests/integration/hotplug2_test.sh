@@ -63,6 +63,7 @@ MINOR=64
 DEVNAME=ttyS0
 
 add $tty: mknod /dev/ttyS0 c 4:64 0660 root:dialout
+add $tty: symlink /dev/char/4:64 -> ../ttyS0
 add $tty: setenv PORT=0
 add $tty: symlink /dev/serial/port0 -> ../ttyS0
 add $tty: exec /usr/bin/logger add ttyS0" "$root/sys/class/tty/ttyS0"
