@@ -66,6 +66,18 @@ function(ev)
 		if has(ev.ID_NAME) and has(ev.ID_SERIAL) then
 			link("disk/by-id/mmc-" .. safe(ev.ID_NAME .. "_" .. ev.ID_SERIAL) .. suffix)
 		end
+	elseif name:find("^msp?blk%d$") or name:find("^msp?blk%dp%d$") then
+		if has(ev.ID_NAME) and has(ev.ID_SERIAL) then
+			link("disk/by-id/memstick-" .. safe(ev.ID_NAME .. "_" .. ev.ID_SERIAL) .. suffix)
+		end
+	elseif name:find("^pmem") and disk then
+		local uuid = parent_attr(ev, "uuid")
+		if has(uuid) then link("disk/by-id/pmem-" .. safe(uuid)) end
+	end
+	-- FireWire storage: the unit's id.
+	if name:find("^s[dr]") then
+		local id = parent_attr(ev, "ieee1394_id")
+		if has(id) then link("disk/by-id/ieee1394-" .. safe(id) .. suffix) end
 	end
 
 	-- by-path: a disk's place on the buses (path_id); a partition's disk's.
