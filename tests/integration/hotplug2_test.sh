@@ -90,6 +90,7 @@ DEVNAME=null
 SEQNUM=7
 
 add /devices/virtual/mem/null: mknod /dev/null c 1:3 0666 root:root
+add /devices/virtual/mem/null: symlink /dev/char/1:3 -> ../null
 
 ACTION=remove
 DEVPATH=/devices/virtual/mem/null
