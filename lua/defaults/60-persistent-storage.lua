@@ -36,8 +36,14 @@ function(ev)
 	local n = name:match("(%d+)$") or ""
 	-- A partition's names are its disk's with "-partN".
 	local suffix = part and ("-part" .. n) or ""
-	local links = {}
-	local function link(l) links[#links + 1] = l end
+	local links, seen = {}, {}
+	-- Each name once (USB storage's usb-SERIAL comes from ID_BUS and ID_USB_SERIAL alike).
+	local function link(l)
+		if not seen[l] then
+			seen[l] = true
+			links[#links + 1] = l
+		end
+	end
 
 	-- Identity: usb_id for USB storage, storage_id for the rest (a partition gets its disk's).
 	local usb = name:find("^s[dr]") and parent(ev, "usb")
