@@ -8,8 +8,11 @@
 --                   ID_SERIAL(_SHORT), ID_WWN(_VENDOR_EXTENSION, _WITH_EXTENSION) from
 --                   the vendor, model, rev, type, vpd_pg83 and vpd_pg80 attributes, as
 --                   scsi_id reads the same pages with SG_IO; ID_BUS=scsi
--- A partition gets its disk's.  USB storage is usb_id's; an ATA disk gets what scsi_id
--- would say (udev asks ata_id first, by ioctl: see docs/lua-api.md).
+--   ATA (vendor ATA) ata_id's ID_ATA, ID_TYPE, ID_BUS=ata, ID_MODEL(_ENC), ID_REVISION,
+--                   ID_SERIAL(_SHORT), ID_WWN(_WITH_EXTENSION) from the IDENTIFY data in
+--                   vpd_pg89 (Linux 6.0 and later), without ata_id's ID_ATA_* features;
+--                   scsi_id's values when there is no such page
+-- A partition gets its disk's.  USB storage is usb_id's.
 local device = require "hotplug2.device"
 local str = require "hotplug2.udevstr"
 
@@ -73,12 +76,62 @@ local function page80(page, prefix)
 	return "S" .. prefix .. id, id
 end
 
+-- ata_id's values from the IDENTIFY data in VPD page 0x89 (SAT's ATA information page, which
+-- libata makes from the drive's answer): the 512 bytes at offset 60, little-endian words, each
+-- string's characters two to a word, high byte first.
+local ATAPI_TYPES = { [0] = "cd", [1] = "tape", [5] = "cd", [7] = "optical" }
+
+local function ata(page, props)
+	if not page or #page < 60 + 512 then return false end
+	local id = page:sub(61, 60 + 512)
+	local function word(w) return id:byte(2 * w + 1) + 256 * id:byte(2 * w + 2) end
+	local function text(first, n)
+		local t = {}
+		for w = first, first + n / 2 - 1 do
+			t[#t + 1] = string.char(id:byte(2 * w + 2), id:byte(2 * w + 1))
+		end
+		-- A C string: it ends at the first NUL.
+		return (table.concat(t):match("^[^%z]*"))
+	end
+	local function clean(v) return str.replace(str.whitespace(v), "") end
+	local model, serial, rev = text(27, 40), clean(text(10, 20)), clean(text(23, 8))
+	local config = word(0)
+	props[#props + 1] = { "ID_ATA", "1" }
+	if config >= 0x8000 then
+		props[#props + 1] = { "ID_TYPE", ATAPI_TYPES[math.floor(config / 256) % 32] or "generic" }
+	else
+		props[#props + 1] = { "ID_TYPE", "disk" }
+	end
+	props[#props + 1] = { "ID_BUS", "ata" }
+	props[#props + 1] = { "ID_MODEL", clean(model) }
+	props[#props + 1] = { "ID_MODEL_ENC", str.encode(model) }
+	props[#props + 1] = { "ID_REVISION", rev }
+	if serial ~= "" then
+		props[#props + 1] = { "ID_SERIAL", clean(model) .. "_" .. serial }
+		props[#props + 1] = { "ID_SERIAL_SHORT", serial }
+	else
+		props[#props + 1] = { "ID_SERIAL", clean(model) }
+	end
+	-- Words 108-111: the WWN, when it is an IEEE registered (NAA 5) one.
+	if math.floor(word(108) / 4096) == 5 then
+		local wwn = ("0x%04x%04x%04x%04x"):format(word(108), word(109), word(110), word(111))
+		props[#props + 1] = { "ID_WWN", wwn }
+		props[#props + 1] = { "ID_WWN_WITH_EXTENSION", wwn }
+	end
+	return true
+end
+
 local function scsi(ctx, disk, props)
 	local sdev = ctx.dev.parent(disk.devpath, "scsi", "scsi_device")
 	if not sdev then return end
 	local function raw(name) return ctx.core.read("sys" .. sdev.devpath .. "/" .. name, "sys") end
 	local function line(name) local v = raw(name) return v and (v:gsub("\n$", "")) end
 	local vendor, model, rev = line("vendor"), line("model"), line("rev")
+	-- udev asks ata_id first about an ATA disk, or an ATAPI drive of SCSI level 6 and up.
+	if vendor and (vendor:find("^ATA%s*$") or (line("type") == "5" and (line("scsi_level") or ""):find("^[6-9]")))
+		and ata(raw("vpd_pg89"), props) then
+		return
+	end
 	if not vendor or not model then return end
 	local function clean(s) return str.replace(str.whitespace(s), "") end
 	props[#props + 1] = { "ID_SCSI", "1" }
@@ -158,7 +211,7 @@ return function(ctx, ev)
 	elseif name:find("^sd") or name:find("^sr") then
 		if ctx.dev.parent(disk.devpath, "usb") then return props end
 		scsi(ctx, disk, props)
-		add("ID_BUS", "scsi")
+		if props[1] == nil or props[1][1] ~= "ID_ATA" then add("ID_BUS", "scsi") end
 	end
 	return props
 end

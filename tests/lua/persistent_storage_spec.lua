@@ -88,24 +88,31 @@ end)]])
 		assert.are.equal("/dev/disk/by-partlabel/data\\x20part -> ../../vda2", got[#got])
 	end)
 
-	it("names an ATA disk by path with udev's old ata-N name too; no serial without ata_id", function()
+	it("names an ATA disk by model and serial (ata_id's, from VPD page 0x89), WWN and path, with udev's old ata-N", function()
 		local got, ev = links(SDA)
 		assert.are.same({
+			"/dev/disk/by-id/ata-Samsung_SSD_860_EVO_500GB_S3Z1NB0K123456A -> ../../sda",
 			"/dev/disk/by-path/pci-0000:00:1f.2-ata-1.0 -> ../../sda",
 			"/dev/disk/by-path/pci-0000:00:1f.2-ata-1 -> ../../sda",
+			"/dev/disk/by-id/wwn-0x5002538e40123456 -> ../../sda",
 			"/dev/disk/by-diskseq/3 -> ../../sda",
 		}, got)
-		-- scsi_id's values from the scsi_device's attributes.
-		assert.are.equal("ATA", ev.ID_VENDOR)
-		assert.are.equal("Samsung_SSD_860", ev.ID_MODEL)
-		assert.are.equal("Samsung\\x20SSD\\x20860\\x20", ev.ID_MODEL_ENC)
-		assert.are.equal("4B6Q", ev.ID_REVISION)
-		assert.are.equal("disk", ev.ID_TYPE)
-		assert.are.equal("scsi", ev.ID_BUS)
-		assert.is_nil(ev.ID_SERIAL)
+		assert.are.equal("ata", ev.ID_BUS)
+		assert.are.equal("1", ev.ID_ATA)
+		assert.are.equal("RVT04B6Q", ev.ID_REVISION)
+		assert.is_nil(ev.ID_SCSI)
 		local part = links(SDA .. "/sda1")
-		assert.are.same({ "/dev/disk/by-path/pci-0000:00:1f.2-ata-1.0-part1 -> ../../sda1",
-			"/dev/disk/by-path/pci-0000:00:1f.2-ata-1-part1 -> ../../sda1" }, part)
+		assert.are.same({ "/dev/disk/by-id/ata-Samsung_SSD_860_EVO_500GB_S3Z1NB0K123456A-part1 -> ../../sda1",
+			"/dev/disk/by-path/pci-0000:00:1f.2-ata-1.0-part1 -> ../../sda1",
+			"/dev/disk/by-path/pci-0000:00:1f.2-ata-1-part1 -> ../../sda1",
+			"/dev/disk/by-id/wwn-0x5002538e40123456-part1 -> ../../sda1" }, part)
+	end)
+
+	it("names an ATA disk without page 0x89 as scsi_id would: INQUIRY values, no serial here", function()
+		local got, ev = links(B .. "0000:00:1f.2/ata2/host1/target1:1:0/1:1:0:0/block/sdb")
+		assert.are.same({ "/dev/disk/by-path/pci-0000:00:1f.2-ata-2.1.0 -> ../../sdb",
+			"/dev/disk/by-path/pci-0000:00:1f.2-ata-2 -> ../../sdb" }, got)
+		assert.are.equal("scsi", ev.ID_BUS)
 	end)
 
 	it("names a qemu SCSI disk by scsi_id's serial from VPD page 0x83 (vendor specific: vendor and model first)", function()

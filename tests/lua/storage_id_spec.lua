@@ -50,6 +50,28 @@ describe("the storage_id builtin", function()
 		assert.are.same({}, run(B .. "0000:00:1e.6/mmc_host/mmc1/mmc1:0001/block/mmcblk1"))
 	end)
 
+	it("gives an ATA disk ata_id's values from the IDENTIFY data in VPD page 0x89", function()
+		local sda = B .. "0000:00:1f.2/ata1/host0/target0:0:0/0:0:0:0/block/sda"
+		local want = { ID_ATA = "1", ID_TYPE = "disk", ID_BUS = "ata", ID_MODEL = "Samsung_SSD_860_EVO_500GB",
+			ID_MODEL_ENC = "Samsung\\x20SSD\\x20860\\x20EVO\\x20500GB" .. ("\\x20"):rep(15),
+			ID_REVISION = "RVT04B6Q", ID_SERIAL = "Samsung_SSD_860_EVO_500GB_S3Z1NB0K123456A",
+			ID_SERIAL_SHORT = "S3Z1NB0K123456A", ID_WWN = "0x5002538e40123456",
+			ID_WWN_WITH_EXTENSION = "0x5002538e40123456" }
+		assert.are.same(want, run(sda))
+		assert.are.same(want, run(sda .. "/sda1"))
+		-- An ATAPI CD-ROM (word 0: packet device of type 5), without serial number or WWN.
+		local page = trees.ata_page({ [0] = 0x8580 }, { [23] = "1.00    ", [27] = ("HL-DT-ST DVDRAM GH24NSD1"
+			.. (" "):rep(16)) })
+		support.write(root .. "/sys" .. SCSI .. "/vpd_pg89", page)
+		support.write(root .. "/sys" .. SCSI .. "/vendor", "ATA     \n")
+		local v = run(SDC)
+		support.write(root .. "/sys" .. SCSI .. "/vendor", "QEMU    \n")
+		os.remove(root .. "/sys" .. SCSI .. "/vpd_pg89")
+		assert.are.same({ ID_ATA = "1", ID_TYPE = "cd", ID_BUS = "ata", ID_MODEL = "HL-DT-ST_DVDRAM_GH24NSD1",
+			ID_MODEL_ENC = "HL-DT-ST\\x20DVDRAM\\x20GH24NSD1" .. ("\\x20"):rep(16), ID_REVISION = "1.00",
+			ID_SERIAL = "HL-DT-ST_DVDRAM_GH24NSD1" }, v)
+	end)
+
 	it("gives a SCSI disk scsi_id's values: a vendor specific id after vendor and model", function()
 		assert.are.same({ ID_SCSI = "1", ID_VENDOR = "QEMU", ID_VENDOR_ENC = "QEMU\\x20\\x20\\x20\\x20",
 			ID_MODEL = "QEMU_HARDDISK", ID_MODEL_ENC = "QEMU\\x20HARDDISK\\x20\\x20\\x20", ID_REVISION = "2.5+",

@@ -11,6 +11,23 @@ local M = {}
 local BUS = { pci = true, scsi = true, virtio = true, platform = true, mmc = true, usb = true, memstick = true,
 	nd = true, firewire = true }
 
+-- VPD page 0x89 as libata makes it: a 60-byte header, then the drive's 512 IDENTIFY bytes in
+-- little-endian words, strings two characters to a word, high byte first.
+local function ata_page(words, strings)
+	local w = {}
+	for i = 0, 255 do w[i] = words[i] or 0 end
+	for first, text in pairs(strings) do
+		for k = 0, #text / 2 - 1 do
+			w[first + k] = text:byte(2 * k + 1) * 256 + text:byte(2 * k + 2)
+		end
+	end
+	local t = { "\0\137\2\56" .. ("\0"):rep(4) .. ("linux   libata          1.00"):sub(1, 28)
+		.. ("\0"):rep(20) .. "\236\0\0\0" }
+	for i = 0, 255 do t[#t + 1] = string.char(w[i] % 256, math.floor(w[i] / 256)) end
+	return table.concat(t)
+end
+M.ata_page = ata_page
+
 -- { DEVPATH, subsystem or false, uevent text, { attr = text } }
 M.devices = {
 	-- An AHCI port: libata's ata1 with its ata_port class device, a disk and a partition;
@@ -22,7 +39,10 @@ M.devices = {
 	{ "/devices/pci0000:00/0000:00:1f.2/ata1/host0", "scsi", "DEVTYPE=scsi_host\n" },
 	{ "/devices/pci0000:00/0000:00:1f.2/ata1/host0/target0:0:0", "scsi", "DEVTYPE=scsi_target\n" },
 	{ "/devices/pci0000:00/0000:00:1f.2/ata1/host0/target0:0:0/0:0:0:0", "scsi", "DEVTYPE=scsi_device\n",
-		{ vendor = "ATA     \n", model = "Samsung SSD 860 \n", rev = "4B6Q\n", type = "0\n" } },
+		{ vendor = "ATA     \n", model = "Samsung SSD 860 \n", rev = "4B6Q\n", type = "0\n",
+		  vpd_pg89 = ata_page({ [0] = 0x0040, [108] = 0x5002, [109] = 0x538e, [110] = 0x4012, [111] = 0x3456 },
+			{ [10] = "S3Z1NB0K123456A     ", [23] = "RVT04B6Q",
+			  [27] = "Samsung SSD 860 EVO 500GB               " }) } },
 	{ "/devices/pci0000:00/0000:00:1f.2/ata1/host0/target0:0:0/0:0:0:0/block/sda", "block",
 		"MAJOR=8\nMINOR=0\nDEVNAME=sda\nDEVTYPE=disk\nDISKSEQ=3\n" },
 	{ "/devices/pci0000:00/0000:00:1f.2/ata1/host0/target0:0:0/0:0:0:0/block/sda/sda1", "block",
