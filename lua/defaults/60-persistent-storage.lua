@@ -136,3 +136,18 @@ function(ev)
 	setenv(ev, "ID_CDROM", "1")
 	if ev.DEVNAME == "sr0" then make_link(ev, "cdrom", { priority = -100 }) end
 end)
+
+-- On removal sysfs is gone, so the names cannot be worked out again: every link in the
+-- directories above that still leads to the device's node goes (remove_link checks that).
+local DIRS = { "disk/by-id", "disk/by-path", "disk/by-uuid", "disk/by-label", "disk/by-partuuid",
+	"disk/by-partlabel", "disk/by-diskseq" }
+
+on({ ACTION = "remove", SUBSYSTEM = "block", DEVNAME = STORAGE }, function(ev)
+	for _, dir in ipairs(DIRS) do
+		for _, name in ipairs(list_dir("/dev/" .. dir) or {}) do
+			-- A name hotplug2 would refuse is none of these links.
+			pcall(remove_link, ev, dir .. "/" .. name)
+		end
+	end
+	if ev.DEVNAME == "sr0" then remove_link(ev, "cdrom") end
+end)

@@ -220,6 +220,28 @@ end)]])
 		hp:close()
 	end)
 
+	it("removes on remove exactly the links that lead to the device's node", function()
+		local hp = testing.new { sysfs = { [VDA] = { subsystem = "block",
+			uevent = "MAJOR=254\nMINOR=0\nDEVNAME=vda\nDEVTYPE=disk\nDISKSEQ=9\n", attrs = { serial = "S1\n" } } },
+			scripts = { SCRIPT } }
+		hp:device(VDA)
+		-- Another disk's link in the same directory stays.
+		hp:handle { ACTION = "add", SUBSYSTEM = "block", DEVNAME = "loop0", DEVTYPE = "disk",
+			DEVPATH = "/devices/virtual/block/loop0", DISKSEQ = "1", MAJOR = "7", MINOR = "0" }
+		local acts = hp:handle { ACTION = "remove", SUBSYSTEM = "block", DEVNAME = "vda", DEVTYPE = "disk",
+			DEVPATH = VDA, DISKSEQ = "9", MAJOR = "254", MINOR = "0" }
+		assert.are.same({ { "unlink", path = "/dev/disk/by-id/virtio-S1" },
+			{ "unlink", path = "/dev/disk/by-diskseq/9" } }, acts)
+		local cd = testing.new { scripts = { SCRIPT } }
+		local sr = { ACTION = "add", SUBSYSTEM = "block", DEVNAME = "sr0", DEVTYPE = "disk",
+			DEVPATH = "/devices/virtual/block/sr0", MAJOR = "11", MINOR = "0" }
+		cd:handle(sr)
+		sr.ACTION = "remove"
+		assert.are.same({ { "unlink", path = "/dev/cdrom" } }, cd:handle(sr))
+		hp:close()
+		cd:close()
+	end)
+
 	it("names a loop device by sequence number only, with no path", function()
 		local hp = testing.new { root = root, modules_alias_file = "/dev/null", scripts = { SCRIPT } }
 		local acts = hp:handle { ACTION = "add", SUBSYSTEM = "block", DEVNAME = "loop0", DEVTYPE = "disk",
