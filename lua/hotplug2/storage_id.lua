@@ -7,7 +7,7 @@
 --   SCSI (sd*, sr*) ID_SCSI, ID_VENDOR(_ENC), ID_MODEL(_ENC), ID_REVISION, ID_TYPE,
 --                   ID_SERIAL(_SHORT), ID_WWN(_VENDOR_EXTENSION, _WITH_EXTENSION) from
 --                   the vendor, model, rev, type, vpd_pg83 and vpd_pg80 attributes, as
---                   scsi_id reads the same pages with SG_IO; ID_BUS=scsi
+--                   scsi_id reads the same pages with SG_IO; ID_SCSI_SERIAL; ID_BUS=scsi
 --   ATA (vendor ATA) ata_id's ID_ATA, ID_TYPE, ID_BUS=ata, ID_MODEL(_ENC), ID_REVISION,
 --                   ID_SERIAL(_SHORT), ID_WWN(_WITH_EXTENSION) from the IDENTIFY data in
 --                   vpd_pg89 (Linux 6.0 and later), without ata_id's ID_ATA_* features;
@@ -156,6 +156,11 @@ local function scsi(ctx, disk, props)
 		end
 		props[#props + 1] = { "ID_WWN_WITH_EXTENSION", "0x" .. wwn[1] .. wwn[2] }
 	end
+	-- scsi_id reads page 0x80 too when it asks for page 0x83: the unit serial number as it is.
+	local _, unit
+	if raw("vpd_pg83") then _, unit = page80(raw("vpd_pg80"), prefix) end
+	unit = unit and unit:match("^[^%z]*")
+	if unit and unit ~= "" then props[#props + 1] = { "ID_SCSI_SERIAL", unit } end
 end
 
 -- The attribute on the device or its nearest ancestor that has it (udev's ATTRS{}).

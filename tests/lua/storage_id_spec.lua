@@ -118,6 +118,12 @@ describe("the storage_id builtin", function()
 			local v = run(SDC)
 			assert.are.equal("SQEMU_QEMU_HARDDISK_SN_1234", v.ID_SERIAL)
 			assert.are.equal("SN_1234", v.ID_SERIAL_SHORT)
+			-- scsi_id reads the unit serial number only on its way to page 0x83.
+			assert.is_nil(v.ID_SCSI_SERIAL)
+			pages("\0\131\0\15\2\0\0\11drive-scsi0", "\0\128\0\8" .. "SN 1234 ")
+			v = run(SDC)
+			assert.are.equal("0QEMU_QEMU_HARDDISK_drive-scsi0", v.ID_SERIAL)
+			assert.are.equal("SN 1234 ", v.ID_SCSI_SERIAL)
 		end)
 
 		it("has no serial without either page, still the INQUIRY values", function()
