@@ -88,12 +88,20 @@ on({ ACTION = { "add", "change" }, SUBSYSTEM = "block", DEVNAME = STORAGE,
 		or ev.DEVPATH:find("/nvme-subsystem/", 1, true)) then
 		import_builtin(ev, "path_id")
 	elseif part then
-		-- udev reads the NVMe namespace id from the device: ask about the disk.
-		local d = { DEVPATH = ev.DEVPATH:match("^(.*)/[^/]+$") }
-		if not d.DEVPATH:find("/virtual/", 1, true) then
+		-- udev gives a partition its disk's ID_* (but ID_FS_*) from its database: ask about the
+		-- disk (path_id reads the NVMe namespace id from the device, blkid finds the table there).
+		local pdisk = parent(ev, "block", "disk")
+		local d = pdisk and { DEVPATH = pdisk.devpath, DEVNAME = pdisk.kernel }
+		if d and not d.DEVPATH:find("/virtual/", 1, true) then
 			local p = import_builtin(d, "path_id")
 			for _, k in ipairs { "ID_PATH", "ID_PATH_TAG", "ID_PATH_ATA_COMPAT" } do
 				if p[k] then setenv(ev, k, p[k]) end
+			end
+		end
+		if d then
+			local t = import_builtin(d, "blkid")
+			for _, k in ipairs { "ID_PART_TABLE_UUID", "ID_PART_TABLE_TYPE" } do
+				if t[k] then setenv(ev, k, t[k]) end
 			end
 		end
 	end
