@@ -133,6 +133,19 @@ describe("30-nodes.lua", function()
 	end)
 end)
 
+describe("60-persistent-storage.lua among the defaults", function()
+	it("gives a disk its /dev/disk names after its node (more in persistent_storage_spec.lua)", function()
+		local hp = load()
+		local acts = hp:handle(add("block", "loop0", 7, 0, { DEVTYPE = "disk", DISKSEQ = "12" }))
+		assert.are.same({ "/dev/loop0" }, { testing.filter(acts, "mknod")[1].path })
+		assert.are.same({ { "symlink", path = "/dev/block/7:0", target = "../loop0" },
+			{ "symlink", path = "/dev/disk/by-diskseq/12", target = "../../loop0" } }, testing.filter(acts, "symlink"))
+		acts = hp:handle(add("block", "loop0", 7, 0, { ACTION = "remove", DEVTYPE = "disk", DISKSEQ = "12" }))
+		assert.are.same({ { "unlink", path = "/dev/block/7:0" }, { "unlink", path = "/dev/loop0" },
+			{ "unlink", path = "/dev/disk/by-diskseq/12" } }, acts)
+	end)
+end)
+
 describe("10-modules.lua", function()
 	local alias = "pci:v00008086d00007113sv00000000sd00000000bc06sc80i00"
 	local aliases = "alias pci:v00008086d00007113sv*sd*bc*sc*i* i2c_piix4\n"
