@@ -2,7 +2,7 @@
 -- `udevadm test-builtin path_id /sys/DEVPATH` (Debian's udev 252.x, extracted, not installed)
 -- with the same tree bind-mounted on /sys in `unshare -m` and SYSTEMD_DEVICE_VERIFY_SYSFS=0:
 -- the laptop fixture (all 457 devices agree, 296 of them have a path) and the fake storage
--- trees of storage_trees.lua (all 97 devices agree, tests/integration/path_id_oracle.sh).  This machine's /sys (410
+-- trees of storage_trees.lua (all 102 devices agree, tests/integration/path_id_oracle.sh).  This machine's /sys (410
 -- devices) agreed too, but differs from machine to machine, so it is not recorded here.
 local core = require "hotplug2.core"
 local builtins = require "hotplug2.builtins"
@@ -96,6 +96,8 @@ describe("path_id on storage this machine lacks", function()
 			"ip-192.0.2.10:3260-iscsi-iqn.2003-01.org.example:disk1-lun-2",
 			"ip-192_0_2_10_3260-iscsi-iqn_2003-01_org_example_disk1-lun-2" },
 		{ B .. "0000:00:1d.0/0000:3c:00.0/nvme/nvme0/nvme0n1", "pci-0000:3c:00.0-nvme-1", "pci-0000_3c_00_0-nvme-1" },
+		-- A multipath namespace: named through its controller, found by its name.
+		{ "/devices/virtual/nvme-subsystem/nvme-subsys1/nvme1n1", "pci-0000:3d:00.0-nvme-2", "pci-0000_3d_00_0-nvme-2" },
 		{ "/devices/platform/fe320000.mmc/mmc_host/mmc0/mmc0:aaaa/block/mmcblk0", "platform-fe320000.mmc",
 			"platform-fe320000_mmc" },
 		{ "/devices/platform/fe320000.mmc/mmc_host/mmc0/mmc0:aaaa/block/mmcblk0/mmcblk0p1", "platform-fe320000.mmc",

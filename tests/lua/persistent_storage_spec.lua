@@ -165,6 +165,17 @@ end)]])
 		}, part)
 	end)
 
+	it("names a multipath NVMe namespace by id and, though it is virtual, by its controller's path", function()
+		local got, ev = links("/devices/virtual/nvme-subsystem/nvme-subsys1/nvme1n1")
+		assert.are.same({
+			"/dev/disk/by-id/nvme-nvme.8086-50484d32 -> ../../nvme1n1",
+			"/dev/disk/by-id/nvme-INTEL_SSDPE21D280GA_PHM2913000QM280CGN -> ../../nvme1n1",
+			"/dev/disk/by-id/nvme-INTEL_SSDPE21D280GA_PHM2913000QM280CGN_2 -> ../../nvme1n1",
+			"/dev/disk/by-path/pci-0000:3d:00.0-nvme-2 -> ../../nvme1n1",
+		}, got)
+		assert.are.equal("INTEL SSDPE21D280GA_PHM2913000QM280CGN_2", ev.ID_SERIAL)
+	end)
+
 	it("names an SD card by its name and serial, and by path", function()
 		local got, ev = links(MMC)
 		assert.are.same({

@@ -141,6 +141,16 @@ M.devices = {
 		{ nsid = "1\n", wwid = "eui.0025385b71b07e2f\n" } },
 	{ "/devices/pci0000:00/0000:00:1d.0/0000:3c:00.0/nvme/nvme0/nvme0n1/nvme0n1p1", "block",
 		"MAJOR=259\nMINOR=1\nDEVNAME=nvme0n1p1\nDEVTYPE=partition\nPARTN=1\n" },
+	-- A multipath NVMe namespace: its device is under the subsystem, its controller on PCI.
+	{ "/devices/pci0000:00/0000:00:1d.0/0000:3d:00.0", "pci", "DRIVER=nvme\n" },
+	{ "/devices/pci0000:00/0000:00:1d.0/0000:3d:00.0/nvme/nvme1", "nvme", "MAJOR=239\nMINOR=1\nDEVNAME=nvme1\n",
+		{ serial = "PHM2913000QM280CGN\n", model = "INTEL SSDPE21D280GA\n", firmware_rev = "E2010325\n" } },
+	{ "/devices/virtual/nvme-subsystem", false, "" },
+	{ "/devices/virtual/nvme-subsystem/nvme-subsys1", "nvme-subsystem", "",
+		{ serial = "PHM2913000QM280CGN  \n", model = "INTEL SSDPE21D280GA                     \n",
+		  firmware_rev = "E2010325\n" } },
+	{ "/devices/virtual/nvme-subsystem/nvme-subsys1/nvme1n1", "block",
+		"MAJOR=259\nMINOR=4\nDEVNAME=nvme1n1\nDEVTYPE=disk\n", { nsid = "2\n", wwid = "nvme.8086-50484d32\n" } },
 	-- An SD card on a platform controller, and one on a PCI one (no known transport).
 	{ "/devices/platform/fe320000.mmc", "platform", "DRIVER=sdhci-iproc\n" },
 	{ "/devices/platform/fe320000.mmc/mmc_host/mmc0", "mmc_host", "" },
