@@ -27,6 +27,20 @@ end
 
 local USAGE = { filesystem = true, other = true, crypto = true }
 
+local DIRS = { "disk/by-id", "disk/by-path", "disk/by-uuid", "disk/by-label", "disk/by-partuuid",
+	"disk/by-partlabel", "disk/by-diskseq" }
+
+-- Remove the links in DIRS that lead to ev's node but are not in keep ({ ["/dev/NAME"] = true }).
+local function remove_stale(ev, keep)
+	for _, dir in ipairs(DIRS) do
+		for _, name in ipairs(list_dir("/dev/" .. dir) or {}) do
+			local l = dir .. "/" .. name
+			-- A name hotplug2 would refuse is none of these links.
+			if not keep["/dev/" .. l] then pcall(remove_link, ev, l) end
+		end
+	end
+end
+
 on({ ACTION = { "add", "change" }, SUBSYSTEM = "block", DEVNAME = STORAGE,
 	[".NO_PERSISTENT_STORAGE"] = absent }, function(ev)
 	if attr(ev, "whole_disk") then return end
@@ -36,6 +50,8 @@ on({ ACTION = { "add", "change" }, SUBSYSTEM = "block", DEVNAME = STORAGE,
 	local n = name:match("(%d+)$") or ""
 	-- A partition's names are its disk's with "-partN".
 	local suffix = part and ("-part" .. n) or ""
+	local made = {}
+	local function keep(path) made[path] = true end
 
 	-- Identity: usb_id for USB storage, storage_id for the rest (a partition gets its disk's).
 	local usb = name:find("^s[dr]") and parent(ev, "usb")
@@ -43,44 +59,48 @@ on({ ACTION = { "add", "change" }, SUBSYSTEM = "block", DEVNAME = STORAGE,
 
 	if name:find("^nvme") then
 		local wwid = parent_attr(ev, "wwid")
-		if has(wwid) and (disk or part) then make_link(ev, "disk/by-id/nvme-" .. safe(wwid) .. suffix) end
+		if has(wwid) and (disk or part) then
+			keep(make_link(ev, "disk/by-id/nvme-" .. safe(wwid) .. suffix))
+		end
 		if has(ev.ID_MODEL) and has(ev.ID_SERIAL_SHORT) then
 			local id = ev.ID_MODEL .. "_" .. ev.ID_SERIAL_SHORT
-			make_link(ev, "disk/by-id/nvme-" .. safe(id) .. suffix)
+			keep(make_link(ev, "disk/by-id/nvme-" .. safe(id) .. suffix))
 			if has(ev.ID_NSID) then
-				make_link(ev, "disk/by-id/nvme-" .. safe(id .. "_" .. ev.ID_NSID) .. suffix)
+				keep(make_link(ev, "disk/by-id/nvme-" .. safe(id .. "_" .. ev.ID_NSID) .. suffix))
 			end
 		end
 	elseif name:find("^vd") then
-		if has(ev.ID_SERIAL) then make_link(ev, "disk/by-id/virtio-" .. safe(ev.ID_SERIAL) .. suffix) end
+		if has(ev.ID_SERIAL) then
+			keep(make_link(ev, "disk/by-id/virtio-" .. safe(ev.ID_SERIAL) .. suffix))
+		end
 	elseif name:find("^sd") or name:find("^sr") or name:find("^cciss") then
 		local cd = name:find("^sr")
 		local by_bus
 		if has(ev.ID_SERIAL) and has(ev.ID_BUS) and (disk or (part and not cd)) then
 			by_bus = "disk/by-id/" .. safe(ev.ID_BUS .. "-" .. ev.ID_SERIAL) .. suffix
-			make_link(ev, by_bus)
+			keep(make_link(ev, by_bus))
 		end
 		-- usb_id's ID_USB_SERIAL is its ID_SERIAL: the same name, made once.
 		if has(ev.ID_USB_SERIAL) and (disk or (part and not cd)) then
 			local l = "disk/by-id/usb-" .. safe(ev.ID_USB_SERIAL) .. suffix
-			if l ~= by_bus then make_link(ev, l) end
+			if l ~= by_bus then keep(make_link(ev, l)) end
 		end
 	elseif name:find("^mmcblk%d+$") or name:find("^mmcblk%d+p%d+$") then
 		if has(ev.ID_NAME) and has(ev.ID_SERIAL) then
-			make_link(ev, "disk/by-id/mmc-" .. safe(ev.ID_NAME .. "_" .. ev.ID_SERIAL) .. suffix)
+			keep(make_link(ev, "disk/by-id/mmc-" .. safe(ev.ID_NAME .. "_" .. ev.ID_SERIAL) .. suffix))
 		end
 	elseif name:find("^msp?blk%d$") or name:find("^msp?blk%dp%d$") then
 		if has(ev.ID_NAME) and has(ev.ID_SERIAL) then
-			make_link(ev, "disk/by-id/memstick-" .. safe(ev.ID_NAME .. "_" .. ev.ID_SERIAL) .. suffix)
+			keep(make_link(ev, "disk/by-id/memstick-" .. safe(ev.ID_NAME .. "_" .. ev.ID_SERIAL) .. suffix))
 		end
 	elseif name:find("^pmem") and disk then
 		local uuid = parent_attr(ev, "uuid")
-		if has(uuid) then make_link(ev, "disk/by-id/pmem-" .. safe(uuid)) end
+		if has(uuid) then keep(make_link(ev, "disk/by-id/pmem-" .. safe(uuid))) end
 	end
 	-- FireWire storage: the unit's id.
 	if name:find("^s[dr]") then
 		local id = parent_attr(ev, "ieee1394_id")
-		if has(id) then make_link(ev, "disk/by-id/ieee1394-" .. safe(id) .. suffix) end
+		if has(id) then keep(make_link(ev, "disk/by-id/ieee1394-" .. safe(id) .. suffix)) end
 	end
 
 	-- by-path: a disk's place on the buses (path_id); a partition's disk's.
@@ -108,14 +128,14 @@ on({ ACTION = { "add", "change" }, SUBSYSTEM = "block", DEVNAME = STORAGE,
 	if has(ev.ID_PATH) then
 		local boot = disk and name:match("^mmcblk%d+boot(%d+)$")
 		if boot then
-			make_link(ev, "disk/by-path/" .. safe(ev.ID_PATH) .. "-boot" .. boot)
+			keep(make_link(ev, "disk/by-path/" .. safe(ev.ID_PATH) .. "-boot" .. boot))
 		else
-			make_link(ev, "disk/by-path/" .. safe(ev.ID_PATH) .. suffix)
+			keep(make_link(ev, "disk/by-path/" .. safe(ev.ID_PATH) .. suffix))
 			if has(ev.ID_PATH_ATA_COMPAT) then
-				make_link(ev, "disk/by-path/" .. safe(ev.ID_PATH_ATA_COMPAT) .. suffix)
+				keep(make_link(ev, "disk/by-path/" .. safe(ev.ID_PATH_ATA_COMPAT) .. suffix))
 			end
 			if name:find("^vd") and ev.ID_PATH:find("^pci%-") then
-				make_link(ev, "disk/by-path/virtio-" .. safe(ev.ID_PATH) .. suffix)
+				keep(make_link(ev, "disk/by-path/virtio-" .. safe(ev.ID_PATH) .. suffix))
 			end
 		end
 	end
@@ -123,19 +143,24 @@ on({ ACTION = { "add", "change" }, SUBSYSTEM = "block", DEVNAME = STORAGE,
 	-- Filesystems and partition tables (libblkid; nothing in a build without it).
 	if not name:find("^mmcblk%d+boot%d+$") then import_builtin(ev, "blkid") end
 	if USAGE[ev.ID_FS_USAGE] then
-		if has(ev.ID_FS_UUID_ENC) then make_link(ev, "disk/by-uuid/" .. safe(ev.ID_FS_UUID_ENC)) end
-		if has(ev.ID_FS_LABEL_ENC) then make_link(ev, "disk/by-label/" .. safe(ev.ID_FS_LABEL_ENC)) end
+		if has(ev.ID_FS_UUID_ENC) then keep(make_link(ev, "disk/by-uuid/" .. safe(ev.ID_FS_UUID_ENC))) end
+		if has(ev.ID_FS_LABEL_ENC) then keep(make_link(ev, "disk/by-label/" .. safe(ev.ID_FS_LABEL_ENC))) end
 	end
 	if has(ev.ID_WWN_WITH_EXTENSION) and (disk or part) then
-		make_link(ev, "disk/by-id/wwn-" .. safe(ev.ID_WWN_WITH_EXTENSION) .. suffix)
+		keep(make_link(ev, "disk/by-id/wwn-" .. safe(ev.ID_WWN_WITH_EXTENSION) .. suffix))
 	end
-	if has(ev.ID_PART_ENTRY_UUID) then make_link(ev, "disk/by-partuuid/" .. safe(ev.ID_PART_ENTRY_UUID)) end
+	if has(ev.ID_PART_ENTRY_UUID) then
+		keep(make_link(ev, "disk/by-partuuid/" .. safe(ev.ID_PART_ENTRY_UUID)))
+	end
 	if ev.ID_PART_ENTRY_SCHEME == "gpt" and has(ev.ID_PART_ENTRY_NAME) then
-		make_link(ev, "disk/by-partlabel/" .. safe(ev.ID_PART_ENTRY_NAME))
+		keep(make_link(ev, "disk/by-partlabel/" .. safe(ev.ID_PART_ENTRY_NAME)))
 	end
 	if has(ev.DISKSEQ) and not part and ev.ID_IGNORE_DISKSEQ ~= "1" then
-		make_link(ev, "disk/by-diskseq/" .. safe(ev.DISKSEQ))
+		keep(make_link(ev, "disk/by-diskseq/" .. safe(ev.DISKSEQ)))
 	end
+	-- A change (new media, a new filesystem) can take names away: those of this device's
+	-- links that were not made again go.
+	if ev.ACTION == "change" then remove_stale(ev, made) end
 end)
 
 -- CDs: ID_CDROM, and /dev/cdrom for the first, below any other device's claim.
@@ -146,16 +171,8 @@ function(ev)
 end)
 
 -- On removal sysfs is gone, so the names cannot be worked out again: every link in the
--- directories above that still leads to the device's node goes (remove_link checks that).
-local DIRS = { "disk/by-id", "disk/by-path", "disk/by-uuid", "disk/by-label", "disk/by-partuuid",
-	"disk/by-partlabel", "disk/by-diskseq" }
-
+-- disk/by-* directories that still leads to the device's node goes (remove_link checks that).
 on({ ACTION = "remove", SUBSYSTEM = "block", DEVNAME = STORAGE }, function(ev)
-	for _, dir in ipairs(DIRS) do
-		for _, name in ipairs(list_dir("/dev/" .. dir) or {}) do
-			-- A name hotplug2 would refuse is none of these links.
-			pcall(remove_link, ev, dir .. "/" .. name)
-		end
-	end
+	remove_stale(ev, {})
 	if ev.DEVNAME == "sr0" then remove_link(ev, "cdrom") end
 end)

@@ -256,6 +256,27 @@ end)]])
 		cd:close()
 	end)
 
+	it("on change, makes the names again and removes those the device no longer has", function()
+		local hp = testing.new { scripts = { { "55-label.lua", [[
+on({ SUBSYSTEM = "block" }, function(ev)
+	setenv(ev, "ID_FS_USAGE", "filesystem")
+	setenv(ev, "ID_FS_LABEL_ENC", ev.LBL)
+end)]] }, SCRIPT } }
+		local ev = { ACTION = "add", SUBSYSTEM = "block", DEVNAME = "loop3", DEVTYPE = "disk", LBL = "old",
+			DEVPATH = "/devices/virtual/block/loop3", DISKSEQ = "4", MAJOR = "7", MINOR = "3" }
+		hp:handle(ev)
+		ev.ACTION, ev.LBL = "change", "new"
+		local function paths(kind, acts)
+			local t = {}
+			for _, a in ipairs(testing.filter(acts, kind)) do t[#t + 1] = a.path end
+			return t
+		end
+		local acts = hp:handle(ev)
+		assert.are.same({ "/dev/disk/by-label/new", "/dev/disk/by-diskseq/4" }, paths("symlink", acts))
+		assert.are.same({ "/dev/disk/by-label/old" }, paths("unlink", acts))
+		hp:close()
+	end)
+
 	it("names a loop device by sequence number only, with no path", function()
 		local hp = testing.new { root = root, modules_alias_file = "/dev/null", scripts = { SCRIPT } }
 		local acts = hp:handle { ACTION = "add", SUBSYSTEM = "block", DEVNAME = "loop0", DEVTYPE = "disk",
