@@ -17,6 +17,10 @@ local M = {}
 
 -- The builtins handlers may import, by name: one per line.
 M.names = {
+	"blkid",
+	"path_id",
+	"storage_id",
+	"usb_id",
 }
 local known = {}
 for _, name in ipairs(M.names) do known[name] = true end

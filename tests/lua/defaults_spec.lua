@@ -76,7 +76,8 @@ describe("the default scripts", function()
 	it("all load, in order", function()
 		local hp = load()
 		assert.are.same({ DEFAULTS .. "/10-modules.lua", DEFAULTS .. "/20-firmware.lua",
-			DEFAULTS .. "/30-nodes.lua", DEFAULTS .. "/90-openwrt.lua" }, hp.files)
+			DEFAULTS .. "/30-nodes.lua", DEFAULTS .. "/60-persistent-storage.lua",
+			DEFAULTS .. "/90-openwrt.lua" }, hp.files)
 		assert.are.same({}, hp.problems)
 	end)
 end)
@@ -84,11 +85,16 @@ end)
 describe("30-nodes.lua", function()
 	for _, n in ipairs(nodes) do
 		local ev, typ, mode, group = n[1], n[2], n[3], n[4]
-		it(("creates /dev/%s %s %s %s"):format(ev.DEVNAME, typ, mode, group), function()
+		local numbers = (typ == "b" and "block/" or "char/") .. ev.MAJOR .. ":" .. ev.MINOR
+		it(("creates /dev/%s %s %s %s and /dev/%s"):format(ev.DEVNAME, typ, mode, group, numbers), function()
 			local hp = load()
+			local acts = hp:handle(ev)
 			assert.are.same({ { "mknod", path = "/dev/" .. ev.DEVNAME, type = typ,
 				major = tonumber(ev.MAJOR), minor = tonumber(ev.MINOR), mode = tonumber(mode, 8),
-				owner = "root", group = group, uid = 0, gid = groups[group] } }, hp:handle(ev))
+				owner = "root", group = group, uid = 0, gid = groups[group] } }, testing.filter(acts, "mknod"))
+			-- udev's /dev/char and /dev/block links, relative to the node.
+			assert.are.same({ { "symlink", path = "/dev/" .. numbers, target = "../" .. ev.DEVNAME } },
+				testing.filter(acts, "symlink"))
 			assert.are.same({}, hp.log)
 		end)
 	end
@@ -98,6 +104,16 @@ describe("30-nodes.lua", function()
 		assert.are.same({ { "unlink", path = "/dev/sda1" } }, hp:handle { ACTION = "remove",
 			SUBSYSTEM = "block", DEVNAME = "sda1", MAJOR = "8", MINOR = "1",
 			DEVPATH = "/devices/x/block/sda/sda1" })
+	end)
+
+	it("removes the /dev/char link with the node, and only a link that leads to it", function()
+		local hp = load()
+		hp:handle(add("tty", "ttyS0", 4, 64))
+		local rm = add("tty", "ttyS0", 4, 64, { ACTION = "remove" })
+		assert.are.same({ { "unlink", path = "/dev/char/4:64" }, { "unlink", path = "/dev/ttyS0" } }, hp:handle(rm))
+		-- Another device's numbers now: its link is not this one's.
+		hp:handle(add("tty", "ttyS1", 4, 64))
+		assert.are.same({ { "unlink", path = "/dev/ttyS0" } }, hp:handle(rm))
 	end)
 
 	it("leaves change events, and devices without a node or numbers, alone", function()
@@ -114,6 +130,19 @@ describe("30-nodes.lua", function()
 		local acts = hp:handle(add("tty", "ttyS0", 4, 64))
 		assert.are.equal(0, acts[1].gid)
 		assert.truthy(hp.log[1][2]:find("no 'dialout' in", 1, true), hp.log[1][2])
+	end)
+end)
+
+describe("60-persistent-storage.lua among the defaults", function()
+	it("gives a disk its /dev/disk names after its node (more in persistent_storage_spec.lua)", function()
+		local hp = load()
+		local acts = hp:handle(add("block", "loop0", 7, 0, { DEVTYPE = "disk", DISKSEQ = "12" }))
+		assert.are.same({ "/dev/loop0" }, { testing.filter(acts, "mknod")[1].path })
+		assert.are.same({ { "symlink", path = "/dev/block/7:0", target = "../loop0" },
+			{ "symlink", path = "/dev/disk/by-diskseq/12", target = "../../loop0" } }, testing.filter(acts, "symlink"))
+		acts = hp:handle(add("block", "loop0", 7, 0, { ACTION = "remove", DEVTYPE = "disk", DISKSEQ = "12" }))
+		assert.are.same({ { "unlink", path = "/dev/block/7:0" }, { "unlink", path = "/dev/loop0" },
+			{ "unlink", path = "/dev/disk/by-diskseq/12" } }, acts)
 	end)
 end)
 
