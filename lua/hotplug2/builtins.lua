@@ -17,6 +17,7 @@ local M = {}
 
 -- The builtins handlers may import, by name: one per line.
 M.names = {
+	"input_id",
 	"usb_id",
 }
 local known = {}
