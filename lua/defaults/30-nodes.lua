@@ -1,5 +1,6 @@
 -- Device nodes: every device with a DEVNAME gets /dev/DEVNAME, and loses it
--- on removal.  Modes and groups follow udev's and OpenWrt's defaults.
+-- on removal, with /dev/char/MAJ:MIN or /dev/block/MAJ:MIN leading to it.
+-- Modes and groups follow udev's and OpenWrt's defaults.
 -- A policy is { mode, group }; the first that applies wins:
 --   1. by_name, the exact DEVNAME;
 --   2. by_subsystem[SUBSYSTEM]: its patterns in order, then its default;
@@ -64,10 +65,17 @@ local function policy(ev)
 	return ROOT_ONLY
 end
 
+-- /dev/block/MAJ:MIN and /dev/char/MAJ:MIN lead to every node, as udev's do.
+local function numbers(ev)
+	return (ev.SUBSYSTEM == "block" and "block/" or "char/") .. ev.MAJOR .. ":" .. ev.MINOR
+end
+
 on({ ACTION = "add", DEVNAME = present, MAJOR = present }, function(ev)
 	make_node(ev, policy(ev))
+	make_link(ev, numbers(ev))
 end)
 
 on({ ACTION = "remove", DEVNAME = present }, function(ev)
+	if ev.MAJOR and ev.MINOR then remove_link(ev, numbers(ev)) end
 	remove_node(ev)
 end)

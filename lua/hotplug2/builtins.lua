@@ -17,7 +17,10 @@ local M = {}
 
 -- The builtins handlers may import, by name: one per line.
 M.names = {
+	"blkid",
 	"input_id",
+	"path_id",
+	"storage_id",
 	"usb_id",
 }
 local known = {}

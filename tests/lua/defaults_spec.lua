@@ -76,7 +76,8 @@ describe("the default scripts", function()
 	it("all load, in order", function()
 		local hp = load()
 		assert.are.same({ DEFAULTS .. "/10-modules.lua", DEFAULTS .. "/20-firmware.lua",
-			DEFAULTS .. "/30-nodes.lua", DEFAULTS .. "/90-openwrt.lua" }, hp.files)
+			DEFAULTS .. "/30-nodes.lua", DEFAULTS .. "/60-persistent-storage.lua",
+			DEFAULTS .. "/90-openwrt.lua" }, hp.files)
 		assert.are.same({}, hp.problems)
 	end)
 end)
@@ -84,11 +85,16 @@ end)
 describe("30-nodes.lua", function()
 	for _, n in ipairs(nodes) do
 		local ev, typ, mode, group = n[1], n[2], n[3], n[4]
-		it(("creates /dev/%s %s %s %s"):format(ev.DEVNAME, typ, mode, group), function()
+		local numbers = (typ == "b" and "block/" or "char/") .. ev.MAJOR .. ":" .. ev.MINOR
+		it(("creates /dev/%s %s %s %s and /dev/%s"):format(ev.DEVNAME, typ, mode, group, numbers), function()
 			local hp = load()
+			local acts = hp:handle(ev)
 			assert.are.same({ { "mknod", path = "/dev/" .. ev.DEVNAME, type = typ,
 				major = tonumber(ev.MAJOR), minor = tonumber(ev.MINOR), mode = tonumber(mode, 8),
-				owner = "root", group = group, uid = 0, gid = groups[group] } }, hp:handle(ev))
+				owner = "root", group = group, uid = 0, gid = groups[group] } }, testing.filter(acts, "mknod"))
+			-- udev's /dev/char and /dev/block links, relative to the node.
+			assert.are.same({ { "symlink", path = "/dev/" .. numbers, target = "../" .. ev.DEVNAME } },
+				testing.filter(acts, "symlink"))
 			assert.are.same({}, hp.log)
 		end)
 	end

@@ -1,0 +1,186 @@
+-- lua/defaults/60-persistent-storage.lua over fake sysfs trees (storage_trees.lua) and images standing in
+-- for the devices: the /dev/disk names udev 252's 60-persistent-storage and 60-cdrom_id rules make.
+-- The by-path parts are udevadm test-builtin path_id's output on the same trees (path_id_spec.lua);
+-- the rest follows those rules' conditions and formats (each case says which).
+local testing = require "hotplug2.testing"
+local support = dofile("tests/lua/support.lua")
+local trees = dofile("tests/lua/storage_trees.lua")
+local sh = support.sh
+
+local SCRIPT = support.source .. "/lua/defaults/60-persistent-storage.lua"
+local with_blkid = sh("grep -c '^HOTPLUG2_BLKID:BOOL=ON' " .. support.build .. "/CMakeCache.txt || true") == "1"
+local B = "/devices/pci0000:00/"
+local VDA = B .. "0000:00:02.0/virtio1/block/vda"
+local SDA = B .. "0000:00:1f.2/ata1/host0/target0:0:0/0:0:0:0/block/sda"
+local SDC = B .. "0000:00:05.0/virtio2/host2/target2:0:1/2:0:1:3/block/sdc"
+local SR0 = B .. "0000:00:05.0/virtio2/host2/target2:0:0/2:0:0:0/block/sr0"
+local NVME = B .. "0000:00:1d.0/0000:3c:00.0/nvme/nvme0/nvme0n1"
+local MMC = "/devices/platform/fe320000.mmc/mmc_host/mmc0/mmc0:aaaa/block/mmcblk0"
+
+describe("60-persistent-storage.lua", function()
+	local root
+
+	setup(function()
+		root = support.scratch()
+		trees.build(root)
+		sh("mkdir -p " .. root .. "/dev")
+		if with_blkid then
+			-- vda holds a GPT, vda2 an ext4 filesystem with a label that needs encoding.
+			sh("cd " .. root .. "/dev && truncate -s 4M vda vda2 && printf 'label: gpt\\nlabel-id: "
+				.. "9D6C1E2A-3B4F-4A5E-8D7C-0E1F2A3B4C5D\\nstart=2048, size=4096, type=L\\n' | sfdisk -q vda"
+				.. " && mkfs.ext4 -q -F -L 'hp2 root' -U 0b7a4f6e-4c8e-4d6e-9a3e-1f2e3d4c5b6a vda2")
+		end
+	end)
+
+	teardown(function()
+		support.remove(root)
+	end)
+
+	local function links(devpath, before)
+		local scripts = { SCRIPT }
+		if before then table.insert(scripts, 1, { "55-before.lua", before }) end
+		local hp = testing.new { root = root, modules_alias_file = "/dev/null", scripts = scripts }
+		local acts, ev = hp:device(devpath)
+		local t = {}
+		for _, a in ipairs(testing.filter(acts, "symlink")) do t[#t + 1] = a.path .. " -> " .. a.target end
+		return t, ev
+	end
+
+	it("names a virtio disk by serial, by path, by sequence number (and its GPT is read)", function()
+		local got, ev = links(VDA)
+		-- udev: virtio-$env{ID_SERIAL}, with the space "_"; udev would keep "/" (a directory), hotplug2 makes it "_".
+		assert.are.same({
+			"/dev/disk/by-id/virtio-hp2_disk_0 -> ../../vda",
+			"/dev/disk/by-path/pci-0000:00:02.0 -> ../../vda",
+			"/dev/disk/by-path/virtio-pci-0000:00:02.0 -> ../../vda",
+			"/dev/disk/by-diskseq/9 -> ../../vda",
+		}, got)
+		assert.are.equal("hp2 disk/0", ev.ID_SERIAL)
+		assert.are.equal("pci-0000_00_02_0", ev.ID_PATH_TAG)
+		if with_blkid then
+			assert.are.equal("gpt", ev.ID_PART_TABLE_TYPE)
+			assert.are.equal("9d6c1e2a-3b4f-4a5e-8d7c-0e1f2a3b4c5d", ev.ID_PART_TABLE_UUID)
+		end
+	end)
+
+	it("names a partition as its disk with -partN, and its filesystem by UUID and label", function()
+		local got = links(VDA .. "/vda2")
+		local want = {
+			"/dev/disk/by-id/virtio-hp2_disk_0-part2 -> ../../vda2",
+			"/dev/disk/by-path/pci-0000:00:02.0-part2 -> ../../vda2",
+			"/dev/disk/by-path/virtio-pci-0000:00:02.0-part2 -> ../../vda2",
+		}
+		if with_blkid then
+			want[4] = "/dev/disk/by-uuid/0b7a4f6e-4c8e-4d6e-9a3e-1f2e3d4c5b6a -> ../../vda2"
+			want[5] = "/dev/disk/by-label/hp2\\x20root -> ../../vda2"
+		end
+		assert.are.same(want, got)
+	end)
+
+	it("names partition entries by UUID and, on GPT, by name (ID_PART_ENTRY_* as blkid sets them)", function()
+		local got = links(VDA .. "/vda2", [[
+on({ SUBSYSTEM = "block" }, function(ev)
+	setenv(ev, "ID_PART_ENTRY_SCHEME", "gpt")
+	setenv(ev, "ID_PART_ENTRY_UUID", "1dcf6e2b-0b4c-4d1e-8f3a-2b1c0d9e8f7a")
+	setenv(ev, "ID_PART_ENTRY_NAME", "data\\x20part")
+end)]])
+		assert.are.equal("/dev/disk/by-partuuid/1dcf6e2b-0b4c-4d1e-8f3a-2b1c0d9e8f7a -> ../../vda2", got[#got - 1])
+		assert.are.equal("/dev/disk/by-partlabel/data\\x20part -> ../../vda2", got[#got])
+	end)
+
+	it("names an ATA disk by path with udev's old ata-N name too; no serial without ata_id", function()
+		local got, ev = links(SDA)
+		assert.are.same({
+			"/dev/disk/by-path/pci-0000:00:1f.2-ata-1.0 -> ../../sda",
+			"/dev/disk/by-path/pci-0000:00:1f.2-ata-1 -> ../../sda",
+			"/dev/disk/by-diskseq/3 -> ../../sda",
+		}, got)
+		-- scsi_id's values from the scsi_device's attributes.
+		assert.are.equal("ATA", ev.ID_VENDOR)
+		assert.are.equal("Samsung_SSD_860", ev.ID_MODEL)
+		assert.are.equal("Samsung\\x20SSD\\x20860\\x20", ev.ID_MODEL_ENC)
+		assert.are.equal("4B6Q", ev.ID_REVISION)
+		assert.are.equal("disk", ev.ID_TYPE)
+		assert.are.equal("scsi", ev.ID_BUS)
+		assert.is_nil(ev.ID_SERIAL)
+		local part = links(SDA .. "/sda1")
+		assert.are.same({ "/dev/disk/by-path/pci-0000:00:1f.2-ata-1.0-part1 -> ../../sda1",
+			"/dev/disk/by-path/pci-0000:00:1f.2-ata-1-part1 -> ../../sda1" }, part)
+	end)
+
+	it("names a qemu SCSI disk by scsi_id's serial from VPD page 0x83 (vendor specific: vendor and model first)", function()
+		local got, ev = links(SDC)
+		assert.are.same({
+			"/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_drive-scsi0 -> ../../sdc",
+			"/dev/disk/by-path/pci-0000:00:05.0-scsi-0:0:1:3 -> ../../sdc",
+		}, got)
+		assert.are.equal("drive-scsi0", ev.ID_SERIAL_SHORT)
+		assert.are.equal("QEMU\\x20\\x20\\x20\\x20", ev.ID_VENDOR_ENC)
+	end)
+
+	it("names a CD by its NAA id and WWN, and makes /dev/cdrom for sr0", function()
+		local got, ev = links(SR0)
+		assert.are.same({
+			"/dev/disk/by-id/scsi-36000204b0102030405060708090a0b0c -> ../../sr0",
+			"/dev/disk/by-path/pci-0000:00:05.0-scsi-0:0:0:0 -> ../../sr0",
+			"/dev/disk/by-id/wwn-0x6000204b0102030405060708090a0b0c -> ../../sr0",
+			"/dev/cdrom -> sr0",
+		}, got)
+		assert.are.equal("cd", ev.ID_TYPE)
+		assert.are.equal("1", ev.ID_CDROM)
+		assert.are.equal("0x6000204b01020304", ev.ID_WWN)
+		assert.are.equal("0x05060708090a0b0c", ev.ID_WWN_VENDOR_EXTENSION)
+	end)
+
+	it("names an NVMe namespace by WWID, by model and serial with and without the namespace, by path", function()
+		local got, ev = links(NVME)
+		assert.are.same({
+			"/dev/disk/by-id/nvme-eui.0025385b71b07e2f -> ../../nvme0n1",
+			"/dev/disk/by-id/nvme-Samsung_SSD_970_EVO_Plus_1TB_S4EWNX0R123456 -> ../../nvme0n1",
+			"/dev/disk/by-id/nvme-Samsung_SSD_970_EVO_Plus_1TB_S4EWNX0R123456_1 -> ../../nvme0n1",
+			"/dev/disk/by-path/pci-0000:3c:00.0-nvme-1 -> ../../nvme0n1",
+			"/dev/disk/by-diskseq/5 -> ../../nvme0n1",
+		}, got)
+		-- udev's ENV{ID_SERIAL} keeps the model's spaces; the attribute's padding is gone.
+		assert.are.equal("Samsung SSD 970 EVO Plus 1TB_S4EWNX0R123456_1", ev.ID_SERIAL)
+		assert.are.equal("2B2QEXM7", ev.ID_REVISION)
+		assert.are.equal("eui.0025385b71b07e2f", ev.ID_WWN)
+		-- The partition: its disk's names, its disk's path (udev imports it from the disk).
+		local part = links(NVME .. "/nvme0n1p1")
+		assert.are.same({
+			"/dev/disk/by-id/nvme-eui.0025385b71b07e2f-part1 -> ../../nvme0n1p1",
+			"/dev/disk/by-id/nvme-Samsung_SSD_970_EVO_Plus_1TB_S4EWNX0R123456-part1 -> ../../nvme0n1p1",
+			"/dev/disk/by-id/nvme-Samsung_SSD_970_EVO_Plus_1TB_S4EWNX0R123456_1-part1 -> ../../nvme0n1p1",
+			"/dev/disk/by-path/pci-0000:3c:00.0-nvme-1-part1 -> ../../nvme0n1p1",
+		}, part)
+	end)
+
+	it("names an SD card by its name and serial, and by path", function()
+		local got, ev = links(MMC)
+		assert.are.same({
+			"/dev/disk/by-id/mmc-SC32G_0x1a2b3c4d -> ../../mmcblk0",
+			"/dev/disk/by-path/platform-fe320000.mmc -> ../../mmcblk0",
+		}, got)
+		assert.are.equal("SC32G", ev.ID_NAME)
+		assert.are.same({
+			"/dev/disk/by-id/mmc-SC32G_0x1a2b3c4d-part1 -> ../../mmcblk0p1",
+			"/dev/disk/by-path/platform-fe320000.mmc-part1 -> ../../mmcblk0p1",
+		}, (links(MMC .. "/mmcblk0p1")))
+	end)
+
+	it("leaves devices alone when an earlier file sets .NO_PERSISTENT_STORAGE, on remove, and not storage", function()
+		assert.are.same({}, (links(VDA, 'on({ SUBSYSTEM = "block" }, function(ev) setenv(ev, ".NO_PERSISTENT_STORAGE", "1") end)')))
+		local hp = testing.new { root = root, modules_alias_file = "/dev/null", scripts = { SCRIPT } }
+		assert.are.same({}, (hp:device(VDA, "remove")))
+		assert.are.same({}, (hp:handle { ACTION = "add", SUBSYSTEM = "block", DEVNAME = "zram0", DEVTYPE = "disk",
+			DEVPATH = "/devices/virtual/block/zram0", DISKSEQ = "2", MAJOR = "252", MINOR = "0" }))
+	end)
+
+	it("names a loop device by sequence number only, with no path", function()
+		local hp = testing.new { root = root, modules_alias_file = "/dev/null", scripts = { SCRIPT } }
+		local acts = hp:handle { ACTION = "add", SUBSYSTEM = "block", DEVNAME = "loop0", DEVTYPE = "disk",
+			DEVPATH = "/devices/virtual/block/loop0", DISKSEQ = "1", MAJOR = "7", MINOR = "0" }
+		assert.are.same({ { "symlink", path = "/dev/disk/by-diskseq/1", target = "../../loop0" } },
+			testing.filter(acts, "symlink"))
+	end)
+end)
