@@ -27,8 +27,8 @@ end
 
 local USAGE = { filesystem = true, other = true, crypto = true }
 
-on({ ACTION = { "add", "change" }, SUBSYSTEM = "block", DEVNAME = STORAGE, [".NO_PERSISTENT_STORAGE"] = absent },
-function(ev)
+on({ ACTION = { "add", "change" }, SUBSYSTEM = "block", DEVNAME = STORAGE,
+	[".NO_PERSISTENT_STORAGE"] = absent }, function(ev)
 	if attr(ev, "whole_disk") then return end
 	local name = ev.DEVNAME
 	local part = ev.DEVTYPE == "partition"
@@ -36,8 +36,6 @@ function(ev)
 	local n = name:match("(%d+)$") or ""
 	-- A partition's names are its disk's with "-partN".
 	local suffix = part and ("-part" .. n) or ""
-	local links = {}
-	local function link(l) links[#links + 1] = l end
 
 	-- Identity: usb_id for USB storage, storage_id for the rest (a partition gets its disk's).
 	local usb = name:find("^s[dr]") and parent(ev, "usb")
@@ -45,27 +43,44 @@ function(ev)
 
 	if name:find("^nvme") then
 		local wwid = parent_attr(ev, "wwid")
-		if has(wwid) and (disk or part) then link("disk/by-id/nvme-" .. safe(wwid) .. suffix) end
+		if has(wwid) and (disk or part) then make_link(ev, "disk/by-id/nvme-" .. safe(wwid) .. suffix) end
 		if has(ev.ID_MODEL) and has(ev.ID_SERIAL_SHORT) then
-			link("disk/by-id/nvme-" .. safe(ev.ID_MODEL .. "_" .. ev.ID_SERIAL_SHORT) .. suffix)
+			local id = ev.ID_MODEL .. "_" .. ev.ID_SERIAL_SHORT
+			make_link(ev, "disk/by-id/nvme-" .. safe(id) .. suffix)
 			if has(ev.ID_NSID) then
-				link("disk/by-id/nvme-" .. safe(ev.ID_MODEL .. "_" .. ev.ID_SERIAL_SHORT .. "_" .. ev.ID_NSID) .. suffix)
+				make_link(ev, "disk/by-id/nvme-" .. safe(id .. "_" .. ev.ID_NSID) .. suffix)
 			end
 		end
 	elseif name:find("^vd") then
-		if has(ev.ID_SERIAL) then link("disk/by-id/virtio-" .. safe(ev.ID_SERIAL) .. suffix) end
+		if has(ev.ID_SERIAL) then make_link(ev, "disk/by-id/virtio-" .. safe(ev.ID_SERIAL) .. suffix) end
 	elseif name:find("^sd") or name:find("^sr") or name:find("^cciss") then
 		local cd = name:find("^sr")
+		local by_bus
 		if has(ev.ID_SERIAL) and has(ev.ID_BUS) and (disk or (part and not cd)) then
-			link("disk/by-id/" .. safe(ev.ID_BUS .. "-" .. ev.ID_SERIAL) .. suffix)
+			by_bus = "disk/by-id/" .. safe(ev.ID_BUS .. "-" .. ev.ID_SERIAL) .. suffix
+			make_link(ev, by_bus)
 		end
+		-- usb_id's ID_USB_SERIAL is its ID_SERIAL: the same name, made once.
 		if has(ev.ID_USB_SERIAL) and (disk or (part and not cd)) then
-			link("disk/by-id/usb-" .. safe(ev.ID_USB_SERIAL) .. suffix)
+			local l = "disk/by-id/usb-" .. safe(ev.ID_USB_SERIAL) .. suffix
+			if l ~= by_bus then make_link(ev, l) end
 		end
 	elseif name:find("^mmcblk%d+$") or name:find("^mmcblk%d+p%d+$") then
 		if has(ev.ID_NAME) and has(ev.ID_SERIAL) then
-			link("disk/by-id/mmc-" .. safe(ev.ID_NAME .. "_" .. ev.ID_SERIAL) .. suffix)
+			make_link(ev, "disk/by-id/mmc-" .. safe(ev.ID_NAME .. "_" .. ev.ID_SERIAL) .. suffix)
 		end
+	elseif name:find("^msp?blk%d$") or name:find("^msp?blk%dp%d$") then
+		if has(ev.ID_NAME) and has(ev.ID_SERIAL) then
+			make_link(ev, "disk/by-id/memstick-" .. safe(ev.ID_NAME .. "_" .. ev.ID_SERIAL) .. suffix)
+		end
+	elseif name:find("^pmem") and disk then
+		local uuid = parent_attr(ev, "uuid")
+		if has(uuid) then make_link(ev, "disk/by-id/pmem-" .. safe(uuid)) end
+	end
+	-- FireWire storage: the unit's id.
+	if name:find("^s[dr]") then
+		local id = parent_attr(ev, "ieee1394_id")
+		if has(id) then make_link(ev, "disk/by-id/ieee1394-" .. safe(id) .. suffix) end
 	end
 
 	-- by-path: a disk's place on the buses (path_id); a partition's disk's.
@@ -85,14 +100,14 @@ function(ev)
 	if has(ev.ID_PATH) then
 		local boot = disk and name:match("^mmcblk%d+boot(%d+)$")
 		if boot then
-			link("disk/by-path/" .. safe(ev.ID_PATH) .. "-boot" .. boot)
+			make_link(ev, "disk/by-path/" .. safe(ev.ID_PATH) .. "-boot" .. boot)
 		else
-			link("disk/by-path/" .. safe(ev.ID_PATH) .. suffix)
+			make_link(ev, "disk/by-path/" .. safe(ev.ID_PATH) .. suffix)
 			if has(ev.ID_PATH_ATA_COMPAT) then
-				link("disk/by-path/" .. safe(ev.ID_PATH_ATA_COMPAT) .. suffix)
+				make_link(ev, "disk/by-path/" .. safe(ev.ID_PATH_ATA_COMPAT) .. suffix)
 			end
 			if name:find("^vd") and ev.ID_PATH:find("^pci%-") then
-				link("disk/by-path/virtio-" .. safe(ev.ID_PATH) .. suffix)
+				make_link(ev, "disk/by-path/virtio-" .. safe(ev.ID_PATH) .. suffix)
 			end
 		end
 	end
@@ -100,21 +115,19 @@ function(ev)
 	-- Filesystems and partition tables (libblkid; nothing in a build without it).
 	if not name:find("^mmcblk%d+boot%d+$") then import_builtin(ev, "blkid") end
 	if USAGE[ev.ID_FS_USAGE] then
-		if has(ev.ID_FS_UUID_ENC) then link("disk/by-uuid/" .. safe(ev.ID_FS_UUID_ENC)) end
-		if has(ev.ID_FS_LABEL_ENC) then link("disk/by-label/" .. safe(ev.ID_FS_LABEL_ENC)) end
+		if has(ev.ID_FS_UUID_ENC) then make_link(ev, "disk/by-uuid/" .. safe(ev.ID_FS_UUID_ENC)) end
+		if has(ev.ID_FS_LABEL_ENC) then make_link(ev, "disk/by-label/" .. safe(ev.ID_FS_LABEL_ENC)) end
 	end
 	if has(ev.ID_WWN_WITH_EXTENSION) and (disk or part) then
-		link("disk/by-id/wwn-" .. safe(ev.ID_WWN_WITH_EXTENSION) .. suffix)
+		make_link(ev, "disk/by-id/wwn-" .. safe(ev.ID_WWN_WITH_EXTENSION) .. suffix)
 	end
-	if has(ev.ID_PART_ENTRY_UUID) then link("disk/by-partuuid/" .. safe(ev.ID_PART_ENTRY_UUID)) end
+	if has(ev.ID_PART_ENTRY_UUID) then make_link(ev, "disk/by-partuuid/" .. safe(ev.ID_PART_ENTRY_UUID)) end
 	if ev.ID_PART_ENTRY_SCHEME == "gpt" and has(ev.ID_PART_ENTRY_NAME) then
-		link("disk/by-partlabel/" .. safe(ev.ID_PART_ENTRY_NAME))
+		make_link(ev, "disk/by-partlabel/" .. safe(ev.ID_PART_ENTRY_NAME))
 	end
 	if has(ev.DISKSEQ) and not part and ev.ID_IGNORE_DISKSEQ ~= "1" then
-		link("disk/by-diskseq/" .. safe(ev.DISKSEQ))
+		make_link(ev, "disk/by-diskseq/" .. safe(ev.DISKSEQ))
 	end
-
-	for _, l in ipairs(links) do make_link(ev, l) end
 end)
 
 -- CDs: ID_CDROM, and /dev/cdrom for the first, below any other device's claim.

@@ -3,6 +3,7 @@
 --   virtio (vd*)    ID_SERIAL from the disk's serial attribute
 --   NVMe            ID_SERIAL_SHORT, ID_WWN, ID_MODEL, ID_REVISION, ID_NSID, ID_SERIAL
 --   MMC/SD          ID_SERIAL, ID_NAME of the card
+--   Memory Stick    ID_NAME, ID_SERIAL of the card (both or neither)
 --   SCSI (sd*, sr*) ID_SCSI, ID_VENDOR(_ENC), ID_MODEL(_ENC), ID_REVISION, ID_TYPE,
 --                   ID_SERIAL(_SHORT), ID_WWN(_VENDOR_EXTENSION, _WITH_EXTENSION) from
 --                   the vendor, model, rev, type, vpd_pg83 and vpd_pg80 attributes, as
@@ -145,6 +146,14 @@ return function(ctx, ev)
 			local serial, cname = ctx.attr(card.devpath, "serial"), ctx.attr(card.devpath, "name")
 			add("ID_SERIAL", serial ~= "" and attr_value(serial) or nil)
 			add("ID_NAME", cname ~= "" and attr_value(cname) or nil)
+		end
+	elseif name:find("^msp?blk%d$") then
+		local card = ctx.dev.parent(disk.devpath, "memstick")
+		local serial = card and ctx.attr(card.devpath, "serial")
+		local cname = card and ctx.attr(card.devpath, "name")
+		if serial and serial ~= "" and cname and cname ~= "" then
+			add("ID_NAME", attr_value(cname))
+			add("ID_SERIAL", attr_value(serial))
 		end
 	elseif name:find("^sd") or name:find("^sr") then
 		if ctx.dev.parent(disk.devpath, "usb") then return props end

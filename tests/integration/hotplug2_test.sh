@@ -63,6 +63,7 @@ MINOR=64
 DEVNAME=ttyS0
 
 add $tty: mknod /dev/ttyS0 c 4:64 0660 root:dialout
+add $tty: symlink /dev/char/4:64 -> ../ttyS0
 add $tty: setenv PORT=0
 add $tty: symlink /dev/serial/port0 -> ../ttyS0
 add $tty: exec /usr/bin/logger add ttyS0" "$root/sys/class/tty/ttyS0"
@@ -89,6 +90,7 @@ DEVNAME=null
 SEQNUM=7
 
 add /devices/virtual/mem/null: mknod /dev/null c 1:3 0666 root:root
+add /devices/virtual/mem/null: symlink /dev/char/1:3 -> ../null
 
 ACTION=remove
 DEVPATH=/devices/virtual/mem/null

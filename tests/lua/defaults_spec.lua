@@ -108,6 +108,16 @@ describe("30-nodes.lua", function()
 			DEVPATH = "/devices/x/block/sda/sda1" })
 	end)
 
+	it("removes the /dev/char link with the node, and only a link that leads to it", function()
+		local hp = load()
+		hp:handle(add("tty", "ttyS0", 4, 64))
+		local rm = add("tty", "ttyS0", 4, 64, { ACTION = "remove" })
+		assert.are.same({ { "unlink", path = "/dev/char/4:64" }, { "unlink", path = "/dev/ttyS0" } }, hp:handle(rm))
+		-- Another device's numbers now: its link is not this one's.
+		hp:handle(add("tty", "ttyS1", 4, 64))
+		assert.are.same({ { "unlink", path = "/dev/ttyS0" } }, hp:handle(rm))
+	end)
+
 	it("leaves change events, and devices without a node or numbers, alone", function()
 		local hp = load()
 		assert.are.same({}, hp:handle(add("mem", "null", 1, 3, { ACTION = "change" })))

@@ -2,7 +2,7 @@
 -- `udevadm test-builtin path_id /sys/DEVPATH` (Debian's udev 252.x, extracted, not installed)
 -- with the same tree bind-mounted on /sys in `unshare -m` and SYSTEMD_DEVICE_VERIFY_SYSFS=0:
 -- the laptop fixture (all 457 devices agree, 296 of them have a path) and the fake storage
--- trees of storage_trees.lua (all 16 block devices agree).  This machine's /sys (410
+-- trees of storage_trees.lua (all 97 devices agree, tests/integration/path_id_oracle.sh).  This machine's /sys (410
 -- devices) agreed too, but differs from machine to machine, so it is not recorded here.
 local core = require "hotplug2.core"
 local builtins = require "hotplug2.builtins"
@@ -100,6 +100,10 @@ describe("path_id on storage this machine lacks", function()
 			"platform-fe320000_mmc" },
 		{ "/devices/platform/fe320000.mmc/mmc_host/mmc0/mmc0:aaaa/block/mmcblk0/mmcblk0p1", "platform-fe320000.mmc",
 			"platform-fe320000_mmc" },
+		{ B .. "0000:00:1e.0/0000:05:00.0/fw1/fw1.0/host8/target8:0:0/8:0:0:0/block/sdh",
+			"pci-0000:05:00.0-ieee1394-0x0030e0f4e020a7c8:0:0", "pci-0000_05_00_0-ieee1394-0x0030e0f4e020a7c8_0_0" },
+		{ "/devices/platform/e820_pmem/ndbus0/region0/namespace0.0/block/pmem0", "platform-e820_pmem",
+			"platform-e820_pmem" },
 		{ B .. "0000:00:02.0/virtio1/block/vda", "pci-0000:00:02.0", "pci-0000_00_02_0" },
 		{ B .. "0000:00:02.0/virtio1/block/vda/vda2", "pci-0000:00:02.0", "pci-0000_00_02_0" },
 	}
@@ -115,6 +119,7 @@ describe("path_id on storage this machine lacks", function()
 		-- udev 252 reads nsid from the partition itself, finds none, and so has no transport.
 		assert.are.same({}, path_id(root, B .. "0000:00:1d.0/0000:3c:00.0/nvme/nvme0/nvme0n1/nvme0n1p1"))
 		assert.are.same({}, path_id(root, B .. "0000:00:1e.6/mmc_host/mmc1/mmc1:0001/block/mmcblk1"))
+		assert.are.same({}, path_id(root, B .. "0000:00:1e.7/memstick0/memstick0:0001/block/mspblk0"))
 		-- The same controller's own device is named: it is not a block device.
 		assert.are.same({ "ID_PATH=pci-0000:00:1e.6", "ID_PATH_TAG=pci-0000_00_1e_6" },
 			path_id(root, B .. "0000:00:1e.6/mmc_host/mmc1"))

@@ -176,6 +176,43 @@ end)]])
 			DEVPATH = "/devices/virtual/block/zram0", DISKSEQ = "2", MAJOR = "252", MINOR = "0" }))
 	end)
 
+	it("names a Memory Stick, a persistent memory disk and a FireWire disk by id", function()
+		local ms = B .. "0000:00:1e.7/memstick0/memstick0:0001/block/mspblk0"
+		assert.are.same({ "/dev/disk/by-id/memstick-MSPRO_0x0a0b0c0d -> ../../mspblk0" }, (links(ms)))
+		assert.are.same({ "/dev/disk/by-id/memstick-MSPRO_0x0a0b0c0d-part1 -> ../../mspblk0p1" },
+			(links(ms .. "/mspblk0p1")))
+		assert.are.same({ "/dev/disk/by-id/pmem-c3b1a7e2-5d4f-4e6a-9b8c-7d6e5f4a3b2c -> ../../pmem0",
+			"/dev/disk/by-path/platform-e820_pmem -> ../../pmem0" },
+			(links("/devices/platform/e820_pmem/ndbus0/region0/namespace0.0/block/pmem0")))
+		local got = links(B .. "0000:00:1e.0/0000:05:00.0/fw1/fw1.0/host8/target8:0:0/8:0:0:0/block/sdh")
+		assert.are.same({ "/dev/disk/by-id/ieee1394-0030e0f4e020a7c8:0:0 -> ../../sdh",
+			"/dev/disk/by-path/pci-0000:05:00.0-ieee1394-0x0030e0f4e020a7c8:0:0 -> ../../sdh" }, got)
+	end)
+
+	it("names USB storage by usb_id's serial, once, and by path (tests/lua/trees/usb.lua's stick)", function()
+		local usb = dofile("tests/lua/trees/usb.lua")
+		local sysfs = {}
+		for k, v in pairs(usb.sysfs) do sysfs[k] = v end
+		-- The stick's controller and root hub, which that tree leaves out.
+		sysfs["/devices/pci0000:00/0000:00:1d.7"] = { subsystem = "pci", driver = "ehci-pci", uevent = "" }
+		sysfs["/devices/pci0000:00/0000:00:1d.7/usb5"] = { subsystem = "usb", driver = "usb",
+			uevent = "DEVTYPE=usb_device\n" }
+		local hp = testing.new { sysfs = sysfs, scripts = { SCRIPT } }
+		for _, dev in ipairs { { "/block/sdb", "" }, { "/block/sdb/sdb1", "-part1" } } do
+			local acts, ev = hp:device(usb.STICK_SCSI .. dev[1])
+			local name = dev[1]:match("[^/]+$")
+			-- usb_id's ID_SERIAL is udev's (usb_id.expected); the path is path_id's on the laptop's stick.
+			assert.are.same({
+				{ "symlink", path = "/dev/disk/by-id/usb-Generic_Flash_Disk_C2DCB9F1-0:0" .. dev[2], target = "../../" .. name },
+				{ "symlink", path = "/dev/disk/by-path/pci-0000:00:1d.7-usb-0:1:1.0-scsi-0:0:0:0" .. dev[2],
+					target = "../../" .. name },
+			}, testing.filter(acts, "symlink"))
+			assert.are.equal("usb", ev.ID_BUS)
+			assert.is_nil(ev.ID_SCSI)
+		end
+		hp:close()
+	end)
+
 	it("names a loop device by sequence number only, with no path", function()
 		local hp = testing.new { root = root, modules_alias_file = "/dev/null", scripts = { SCRIPT } }
 		local acts = hp:handle { ACTION = "add", SUBSYSTEM = "block", DEVNAME = "loop0", DEVTYPE = "disk",

@@ -8,7 +8,8 @@ local support = dofile((os.getenv("HOTPLUG2_SOURCE_DIR") or ".") .. "/tests/lua/
 local M = {}
 
 -- Buses link to /sys/bus/NAME, the rest to /sys/class/NAME (and are listed there).
-local BUS = { pci = true, scsi = true, virtio = true, platform = true, mmc = true, usb = true }
+local BUS = { pci = true, scsi = true, virtio = true, platform = true, mmc = true, usb = true, memstick = true,
+	nd = true, firewire = true }
 
 -- { DEVPATH, subsystem or false, uevent text, { attr = text } }
 M.devices = {
@@ -134,6 +135,32 @@ M.devices = {
 	{ "/devices/pci0000:00/0000:00:1e.6/mmc_host/mmc1/mmc1:0001", "mmc", "MMC_TYPE=MMC\n" },
 	{ "/devices/pci0000:00/0000:00:1e.6/mmc_host/mmc1/mmc1:0001/block/mmcblk1", "block",
 		"MAJOR=179\nMINOR=8\nDEVNAME=mmcblk1\nDEVTYPE=disk\n" },
+	-- A Memory Stick Pro card, a persistent memory namespace, a FireWire (SBP-2) disk.
+	{ "/devices/pci0000:00/0000:00:1e.7", "pci", "DRIVER=r592\n" },
+	{ "/devices/pci0000:00/0000:00:1e.7/memstick0", false, "" },
+	{ "/devices/pci0000:00/0000:00:1e.7/memstick0/memstick0:0001", "memstick", "",
+		{ name = "MSPRO\n", serial = "0x0a0b0c0d\n" } },
+	{ "/devices/pci0000:00/0000:00:1e.7/memstick0/memstick0:0001/block/mspblk0", "block",
+		"MAJOR=252\nMINOR=0\nDEVNAME=mspblk0\nDEVTYPE=disk\n" },
+	{ "/devices/pci0000:00/0000:00:1e.7/memstick0/memstick0:0001/block/mspblk0/mspblk0p1", "block",
+		"MAJOR=252\nMINOR=1\nDEVNAME=mspblk0p1\nDEVTYPE=partition\nPARTN=1\n" },
+	{ "/devices/platform/e820_pmem", "platform", "" },
+	{ "/devices/platform/e820_pmem/ndbus0", false, "" },
+	{ "/devices/platform/e820_pmem/ndbus0/region0", "nd", "DEVTYPE=nd_pmem\n" },
+	{ "/devices/platform/e820_pmem/ndbus0/region0/namespace0.0", "nd", "DEVTYPE=nd_namespace_io\n",
+		{ uuid = "c3b1a7e2-5d4f-4e6a-9b8c-7d6e5f4a3b2c\n" } },
+	{ "/devices/platform/e820_pmem/ndbus0/region0/namespace0.0/block/pmem0", "block",
+		"MAJOR=259\nMINOR=3\nDEVNAME=pmem0\nDEVTYPE=disk\n" },
+	{ "/devices/pci0000:00/0000:00:1e.0", "pci", "" },
+	{ "/devices/pci0000:00/0000:00:1e.0/0000:05:00.0", "pci", "DRIVER=firewire_ohci\n" },
+	{ "/devices/pci0000:00/0000:00:1e.0/0000:05:00.0/fw1", "firewire", "" },
+	{ "/devices/pci0000:00/0000:00:1e.0/0000:05:00.0/fw1/fw1.0", "firewire", "DRIVER=firewire_sbp2\n" },
+	{ "/devices/pci0000:00/0000:00:1e.0/0000:05:00.0/fw1/fw1.0/host8", "scsi", "DEVTYPE=scsi_host\n" },
+	{ "/devices/pci0000:00/0000:00:1e.0/0000:05:00.0/fw1/fw1.0/host8/target8:0:0", "scsi", "DEVTYPE=scsi_target\n" },
+	{ "/devices/pci0000:00/0000:00:1e.0/0000:05:00.0/fw1/fw1.0/host8/target8:0:0/8:0:0:0", "scsi",
+		"DEVTYPE=scsi_device\n", { ieee1394_id = "0030e0f4e020a7c8:0:0\n" } },
+	{ "/devices/pci0000:00/0000:00:1e.0/0000:05:00.0/fw1/fw1.0/host8/target8:0:0/8:0:0:0/block/sdh", "block",
+		"MAJOR=8\nMINOR=112\nDEVNAME=sdh\nDEVTYPE=disk\n" },
 	-- virtio-blk with a serial.
 	{ "/devices/pci0000:00/0000:00:02.0", "pci", "DRIVER=virtio-pci\n" },
 	{ "/devices/pci0000:00/0000:00:02.0/virtio1", "virtio", "DRIVER=virtio_blk\n" },
