@@ -9,15 +9,29 @@ local function has(v)
 	return v ~= nil and v ~= ""
 end
 
-on({ ACTION = { "add", "change" }, SUBSYSTEM = "tty" }, function(ev)
-	if parent(ev, "usb") then import_builtin(ev, "usb_id") end
+-- Virtual terminals, pseudo-terminals and the like sit below /devices/virtual, with no bus above
+-- them: most tty events end at this match.
+local function not_virtual(devpath)
+	return devpath:sub(1, 17) ~= "/devices/virtual/"
+end
+
+on({ ACTION = { "add", "change" }, SUBSYSTEM = "tty", DEVPATH = not_virtual }, function(ev)
+	local usb, pci
+	local at = ev
+	while true do
+		local info = parent(at)
+		if info == nil then break end
+		if info.subsystem == "usb" then usb = usb or info end
+		if info.subsystem == "pci" then pci = pci or info end
+		at = { DEVPATH = info.devpath }
+	end
+	if usb then import_builtin(ev, "usb_id") end
 	if not has(ev.ID_BUS) then
-		local pci = parent(ev, "pci")
 		if pci then
-			local at = { DEVPATH = pci.devpath }
+			local dev = { DEVPATH = pci.devpath }
 			setenv(ev, "ID_BUS", "pci")
-			setenv(ev, "ID_VENDOR_ID", attr(at, "vendor"))
-			setenv(ev, "ID_MODEL_ID", attr(at, "device"))
+			setenv(ev, "ID_VENDOR_ID", attr(dev, "vendor"))
+			setenv(ev, "ID_MODEL_ID", attr(dev, "device"))
 		end
 	end
 end)

@@ -9,13 +9,9 @@ local M = {}
 
 local byte, floor = string.byte, math.floor
 
--- The width of the kernel's words: the size of a C long, which is the size of size_t on Linux (the
--- Lua 5.1 bytecode header holds it; LuaJIT tells its ABI).
+-- The width of the kernel's words: the size of a C long, which the core tells (core.long_bits);
+-- without it, the size of size_t from the Lua 5.1 bytecode header, the same on Linux.
 local function native_word_bits()
-	if jit then
-		local ok, ffi = pcall(require, "ffi")
-		if ok then return ffi.abi("64bit") and 64 or 32 end
-	end
 	local ok, dump = pcall(string.dump, function() end)
 	if ok and dump:sub(1, 4) == "\27Lua" then return byte(dump, 9) * 8 end
 	return 64
@@ -62,10 +58,11 @@ local function nibbles(word, bits)
 	return t
 end
 
--- A bitmap: test(bit) -> boolean, and any(lo, hi) for a bit in [lo, hi).
+-- A bitmap: the set of its bits, { [code] = true }, with words past capacity left out, as udev's
+-- fixed arrays leave them.  Devices set few bits: tests are lookups, ranges walk the set bits.
 local function bitmap(text, max, bits)
 	local capacity = floor((max - 1) / bits) + 1
-	local words = {}
+	local set = {}
 	text = text or ""
 	-- Words from the right: the last one is word 0.  udev splits at every space, so two spaces
 	-- make an empty word, which counts as a word of zeros; the leftmost word is read leniently.
@@ -73,6 +70,7 @@ local function bitmap(text, max, bits)
 	for w in (text .. " "):gmatch("([^ ]*) ") do list[#list + 1] = w end
 	local i = 0
 	for k = #list, 1, -1 do
+		if i >= capacity then break end
 		local w = list[k]
 		if k == 1 then
 			w = w:match("^%s*(%x*)") or ""
@@ -80,77 +78,70 @@ local function bitmap(text, max, bits)
 			-- strtoul saturates; a leftmost word too long to fit is all ones.
 			if #w:gsub("^0+", "") * 4 > bits then w = ("f"):rep(bits / 4) end
 		end
-		if i < capacity then words[i] = nibbles(w, bits) end
+		local nib = nibbles(w, bits)
+		if nib then
+			local base = i * bits
+			for d = 1, #nib do
+				local v = nib[d]
+				if v ~= 0 then
+					local b = base + (d - 1) * 4
+					if v % 2 == 1 then set[b] = true end
+					if v % 4 >= 2 then set[b + 1] = true end
+					if v % 8 >= 4 then set[b + 2] = true end
+					if v >= 8 then set[b + 3] = true end
+				end
+			end
+		end
 		i = i + 1
 	end
-	local B = {}
-	function B.test(bit)
-		local w = words[floor(bit / bits)]
-		if w == nil then return false end
-		local off = bit % bits
-		local nib = w[floor(off / 4) + 1]
-		if nib == nil then return false end
-		return floor(nib / 2 ^ (off % 4)) % 2 == 1
-	end
-	-- Whether any of words 0 .. n-1 is not zero.
-	function B.any_word(n)
-		for k = 0, n - 1 do
-			local w = words[k]
-			if w and #w > 0 then return true end
-		end
-		return false
-	end
-	return B
+	return set
 end
 M.bitmap = bitmap
 
+-- How many bits of the set are in [lo, hi].
+local function count(set, lo, hi)
+	local n = 0
+	for b in pairs(set) do
+		if b >= lo and b <= hi then n = n + 1 end
+	end
+	return n
+end
+
 -- test_pointers: pointer classes, added to props; true when the device is a pointer.
 local function pointers(add, ev, abs, key, rel, props, bustype)
-	local has_keys = ev.test(EV_KEY)
-	local has_abs_coordinates = abs.test(ABS_X) and abs.test(ABS_Y)
-	local has_3d_coordinates = has_abs_coordinates and abs.test(ABS_Z)
-	local is_accelerometer = props.test(INPUT_PROP_ACCELEROMETER)
+	local has_keys = ev[EV_KEY]
+	local has_abs_coordinates = abs[ABS_X] and abs[ABS_Y]
+	local has_3d_coordinates = has_abs_coordinates and abs[ABS_Z]
+	local is_accelerometer = props[INPUT_PROP_ACCELEROMETER]
 	if not has_keys and has_3d_coordinates then is_accelerometer = true end
 	if is_accelerometer then
 		add("ID_INPUT_ACCELEROMETER")
 		return true
 	end
 
-	local is_pointing_stick = props.test(INPUT_PROP_POINTING_STICK)
-	local has_stylus = key.test(BTN_STYLUS)
-	local has_pen = key.test(BTN_TOOL_PEN)
-	local finger_but_no_pen = key.test(BTN_TOOL_FINGER) and not has_pen
-	local has_mouse_button = false
-	for b = BTN_MOUSE, BTN_JOYSTICK - 1 do
-		if key.test(b) then has_mouse_button = true break end
-	end
-	local has_rel_coordinates = ev.test(EV_REL) and rel.test(REL_X) and rel.test(REL_Y)
-	local has_mt_coordinates = abs.test(ABS_MT_POSITION_X) and abs.test(ABS_MT_POSITION_Y)
+	local is_pointing_stick = props[INPUT_PROP_POINTING_STICK]
+	local has_stylus = key[BTN_STYLUS]
+	local has_pen = key[BTN_TOOL_PEN]
+	local finger_but_no_pen = key[BTN_TOOL_FINGER] and not has_pen
+	local has_mouse_button = count(key, BTN_MOUSE, BTN_JOYSTICK - 1) > 0
+	local has_rel_coordinates = ev[EV_REL] and rel[REL_X] and rel[REL_Y]
+	local has_mt_coordinates = abs[ABS_MT_POSITION_X] and abs[ABS_MT_POSITION_Y]
 	-- A device that claims every abs axis is no multitouch device.
-	if has_mt_coordinates and abs.test(ABS_MT_SLOT) and abs.test(ABS_MT_SLOT - 1) then
+	if has_mt_coordinates and abs[ABS_MT_SLOT] and abs[ABS_MT_SLOT - 1] then
 		has_mt_coordinates = false
 	end
-	local is_direct = props.test(INPUT_PROP_DIRECT)
-	local has_touch = key.test(BTN_TOUCH)
+	local is_direct = props[INPUT_PROP_DIRECT]
+	local has_touch = key[BTN_TOUCH]
 	-- Numbered buttons on a tablet without a pen tool: the tablet's pad.
-	local has_pad_buttons = key.test(BTN_0) and not has_pen
+	local has_pad_buttons = key[BTN_0] and not has_pen
 
 	-- Joystick buttons, unless a mouse with many buttons runs into their range.
 	local joystick_buttons, joystick_axes = 0, 0
-	if not key.test(BTN_JOYSTICK - 1) then
-		for b = BTN_JOYSTICK, BTN_DIGI - 1 do
-			if key.test(b) then joystick_buttons = joystick_buttons + 1 end
-		end
-		for b = BTN_TRIGGER_HAPPY1, BTN_TRIGGER_HAPPY40 do
-			if key.test(b) then joystick_buttons = joystick_buttons + 1 end
-		end
-		for b = BTN_DPAD_UP, BTN_DPAD_RIGHT do
-			if key.test(b) then joystick_buttons = joystick_buttons + 1 end
-		end
+	if not key[BTN_JOYSTICK - 1] then
+		joystick_buttons = count(key, BTN_JOYSTICK, BTN_DIGI - 1)
+			+ count(key, BTN_TRIGGER_HAPPY1, BTN_TRIGGER_HAPPY40) + count(key, BTN_DPAD_UP, BTN_DPAD_RIGHT)
 	end
-	for a = ABS_RX, ABS_PRESSURE - 1 do
-		if abs.test(a) then joystick_axes = joystick_axes + 1 end
-	end
+	joystick_axes = count(abs, ABS_RX, ABS_PRESSURE - 1)
 
 	local is_tablet, is_touchpad, is_abs_mouse, is_touchscreen, is_joystick, is_mouse
 	local is_tablet_pad
@@ -192,7 +183,7 @@ local function pointers(add, ev, abs, key, rel, props, bustype)
 		local well_known = 0
 		if has_keys then
 			for _, k in ipairs(KEYBOARD_KEYS) do
-				if key.test(k) then well_known = well_known + 1 end
+				if key[k] then well_known = well_known + 1 end
 			end
 		end
 		if well_known >= 4 or joystick_buttons + joystick_axes < 2 then is_joystick = false end
@@ -210,14 +201,12 @@ local function pointers(add, ev, abs, key, rel, props, bustype)
 end
 
 -- test_key: key classes; true when the device has keys (not buttons).
-local function keys(add, ev, key, bits)
-	if not ev.test(EV_KEY) then return false end
-	local found = key.any_word(BTN_MISC / bits)
+local function keys(add, ev, key)
+	if not ev[EV_KEY] then return false end
+	local found = count(key, 0, BTN_MISC - 1) > 0
 	if not found then
 		for _, block in ipairs(HIGH_KEY_BLOCKS) do
-			for k = block[1], block[2] - 1 do
-				if key.test(k) then found = true break end
-			end
+			if count(key, block[1], block[2] - 1) > 0 then found = true end
 		end
 	end
 	local is_key = false
@@ -228,7 +217,7 @@ local function keys(add, ev, key, bits)
 	-- Escape, the digits and Q to D (bits 1 to 31): a full keyboard.
 	local full = true
 	for k = 1, 31 do
-		if not key.test(k) then full = false break end
+		if not key[k] then full = false break end
 	end
 	if full then
 		add("ID_INPUT_KEYBOARD")
@@ -248,13 +237,13 @@ function M.classify(caps, bustype, bits)
 	local key = bitmap(caps.key, KEY_MAX, bits)
 	local prop = bitmap(caps.properties, INPUT_PROP_MAX, bits)
 	local is_pointer = pointers(add, ev, abs, key, rel, prop, bustype)
-	local is_key = keys(add, ev, key, bits)
+	local is_key = keys(add, ev, key)
 	-- Some devices have only a scroll wheel.
-	if not is_pointer and not is_key and ev.test(EV_REL)
-		and (rel.test(REL_WHEEL) or rel.test(REL_HWHEEL)) then
+	if not is_pointer and not is_key and ev[EV_REL]
+		and (rel[REL_WHEEL] or rel[REL_HWHEEL]) then
 		add("ID_INPUT_KEY")
 	end
-	if ev.test(EV_SW) then add("ID_INPUT_SWITCH") end
+	if ev[EV_SW] then add("ID_INPUT_SWITCH") end
 	return props
 end
 
@@ -306,7 +295,7 @@ local function call(ctx, ev)
 		if text == nil then return {} end
 		bustype = tonumber(text:match("^(%x+)/") or "", 16)
 	end
-	return M.classify(caps, bustype)
+	return M.classify(caps, bustype, ctx.core.long_bits)
 end
 
 return setmetatable(M, { __call = function(_, ctx, ev) return call(ctx, ev) end })
