@@ -60,9 +60,16 @@ describe("input, serial, sound and v4l names", function()
 	end)
 
 	local KBD = tree.queries[1]
+	-- One scratch root for the tests below: laying the tree is most of their time.
+	local hp
+	setup(function()
+		hp = testing.new { config_dir = DEFAULTS, sysfs = tree.sysfs, group = GROUPS }
+	end)
+	teardown(function()
+		hp:close()
+	end)
 
 	it("are made again on change and go on removal, with the node", function()
-		local hp = testing.new { config_dir = DEFAULTS, sysfs = tree.sysfs, group = GROUPS }
 		local acts = hp:device(KBD)
 		local links = {}
 		for _, a in ipairs(testing.filter(acts, "symlink")) do
@@ -82,23 +89,17 @@ describe("input, serial, sound and v4l names", function()
 		table.sort(gone)
 		assert.are.same({ "/dev/char/13:265", "/dev/input/by-id/usb-Logitech_USB_Keyboard-event-kbd",
 			"/dev/input/by-path/pci-0000:00:1a.0-usb-0:5:1.0-event-kbd", "/dev/input/event201" }, gone)
-		hp:close()
 	end)
 
 	it("give libinput the classification on the event node's event", function()
-		local hp = testing.new { config_dir = DEFAULTS, sysfs = tree.sysfs, group = GROUPS }
 		local _, ev = hp:device(KBD)
 		assert.are.equal("1", ev.ID_INPUT)
 		assert.are.equal("1", ev.ID_INPUT_KEYBOARD)
 		assert.are.equal("1", ev.ID_INPUT_KEY)
 		assert.are.equal("usb", ev.ID_BUS)
-		hp:close()
 	end)
-end)
 
-describe("78-sound-card.lua", function()
-	it("marks a card initialized and names its bus, path and form factor on its change event", function()
-		local hp = testing.new { config_dir = DEFAULTS, sysfs = tree.sysfs, group = GROUPS }
+	it("include 78-sound-card.lua's: a card's bus, path and form factor on its change event", function()
 		local _, hda = hp:device("/devices/pci0000:00/0000:00:1b.0/sound/card0", "change")
 		assert.are.equal("1", hda.SOUND_INITIALIZED)
 		assert.are.equal("pci", hda.ID_BUS)
@@ -110,6 +111,5 @@ describe("78-sound-card.lua", function()
 		assert.are.equal("webcam", cam.SOUND_FORM_FACTOR)
 		local _, added = hp:device("/devices/pci0000:00/0000:00:1b.0/sound/card0")
 		assert.is_nil(added.SOUND_INITIALIZED)
-		hp:close()
 	end)
 end)
