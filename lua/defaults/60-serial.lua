@@ -9,6 +9,15 @@ local function has(v)
 	return v ~= nil and v ~= ""
 end
 
+-- An attribute as udev's $attr{} gives it: no trailing whitespace, and every character but
+-- letters, digits, "#+-.:=@_/ $%?,", backslashes and bytes past ASCII made "_" (udev checks the
+-- bytes past ASCII are UTF-8 and allows a backslash only before x: close enough for these ids).
+local function sysattr(dev, name)
+	local v = attr(dev, name)
+	if v == nil then return nil end
+	return (v:gsub("%s+$", ""):gsub("[^%w#+%-.:=@_/ $%%?,\\\128-\255]", "_"))
+end
+
 -- Virtual terminals, pseudo-terminals and the like sit below /devices/virtual, with no bus above
 -- them: most tty events end at this match.
 local function not_virtual(devpath)
@@ -30,8 +39,8 @@ on({ ACTION = { "add", "change" }, SUBSYSTEM = "tty", DEVPATH = not_virtual }, f
 		if pci then
 			local dev = { DEVPATH = pci.devpath }
 			setenv(ev, "ID_BUS", "pci")
-			setenv(ev, "ID_VENDOR_ID", attr(dev, "vendor"))
-			setenv(ev, "ID_MODEL_ID", attr(dev, "device"))
+			setenv(ev, "ID_VENDOR_ID", sysattr(dev, "vendor"))
+			setenv(ev, "ID_MODEL_ID", sysattr(dev, "device"))
 		end
 	end
 end)

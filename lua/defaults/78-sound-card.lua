@@ -9,6 +9,15 @@ local function has(v)
 	return v ~= nil and v ~= ""
 end
 
+-- An attribute as udev's $attr{} gives it: no trailing whitespace, and every character but
+-- letters, digits, "#+-.:=@_/ $%?,", backslashes and bytes past ASCII made "_" (udev checks the
+-- bytes past ASCII are UTF-8 and allows a backslash only before x: close enough for these ids).
+local function sysattr(dev, name)
+	local v = attr(dev, name)
+	if v == nil then return nil end
+	return (v:gsub("%s+$", ""):gsub("[^%w#+%-.:=@_/ $%%?,\\\128-\255]", "_"))
+end
+
 -- Words in the model name that say what the device is, in udev's order.
 local FORM_FACTORS = {
 	{ "[Ss]peaker", "speaker" }, { "[Hh]eadphone", "headphone" }, { "[Hh]eadset", "headset" },
@@ -30,20 +39,20 @@ on({ ACTION = "change", SUBSYSTEM = "sound", DEVPATH = glob "*/card[0-9]*" }, fu
 			local guid = find_parent(ev, FIREWIRE_GUID)
 			if guid then
 				local at = { DEVPATH = guid.devpath }
-				local g = attr(at, "guid")
+				local g = sysattr(at, "guid")
 				setenv(ev, "ID_BUS", "firewire")
 				setenv(ev, "ID_SERIAL", g)
 				setenv(ev, "ID_SERIAL_SHORT", g)
-				setenv(ev, "ID_VENDOR_ID", attr(at, "vendor"))
-				setenv(ev, "ID_MODEL_ID", attr(at, "model"))
-				setenv(ev, "ID_VENDOR", attr(at, "vendor_name"))
-				setenv(ev, "ID_MODEL", attr(at, "model_name"))
+				setenv(ev, "ID_VENDOR_ID", sysattr(at, "vendor"))
+				setenv(ev, "ID_MODEL_ID", sysattr(at, "model"))
+				setenv(ev, "ID_VENDOR", sysattr(at, "vendor_name"))
+				setenv(ev, "ID_MODEL", sysattr(at, "model_name"))
 			end
 		elseif pci then
 			local at = { DEVPATH = pci.devpath }
 			setenv(ev, "ID_BUS", "pci")
-			setenv(ev, "ID_VENDOR_ID", attr(at, "vendor"))
-			setenv(ev, "ID_MODEL_ID", attr(at, "device"))
+			setenv(ev, "ID_VENDOR_ID", sysattr(at, "vendor"))
+			setenv(ev, "ID_MODEL_ID", sysattr(at, "device"))
 		elseif parent(ev, "platform") then
 			setenv(ev, "SOUND_FORM_FACTOR", "internal")
 			return

@@ -32,7 +32,11 @@ end
 describe("input, serial, sound and v4l names", function()
 	it("are udev 252's for USB, i8042, I2C, platform, ACPI and Bluetooth input, serial, sound and video devices", function()
 		local want, order = oracle.expected("names.expected")
-		assert.are.same(order, tree.queries)
+		local asked = {}
+		for i, q in ipairs(tree.queries) do asked[i] = q end
+		for _, q in ipairs(tree.change_queries) do asked[#asked + 1] = "change " .. q end
+		assert.are.same(asked, order)
+		order = tree.queries
 		local got = answers(DEFAULTS, tree.queries, DIRS, { sysfs = tree.sysfs, group = GROUPS })
 		local links = 0
 		for _, devpath in ipairs(order) do
@@ -97,6 +101,21 @@ describe("input, serial, sound and v4l names", function()
 		assert.are.equal("1", ev.ID_INPUT_KEYBOARD)
 		assert.are.equal("1", ev.ID_INPUT_KEY)
 		assert.are.equal("usb", ev.ID_BUS)
+	end)
+
+	it("include 78-sound-card.lua's on a card's change event: udev 252's for FireWire, PCI and USB cards", function()
+		local want = oracle.expected("names.expected")
+		for _, card in ipairs(tree.change_queries) do
+			local _, ev = hp:device(card, "change")
+			local got = {}
+			for k, v in pairs(ev) do
+				if k:find("^ID_") or k:find("^SOUND_") then got[#got + 1] = k .. "=" .. v end
+			end
+			table.sort(got)
+			local w = {}
+			for _, kv in ipairs(want["change " .. card]) do w[#w + 1] = kv[1] .. "=" .. kv[2] end
+			assert.are.same(w, got, card)
+		end
 	end)
 
 	it("include 78-sound-card.lua's: a card's bus, path and form factor on its change event", function()

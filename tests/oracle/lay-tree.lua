@@ -17,3 +17,5 @@ local hp = testing.new { scripts = { { "none.lua", "" } }, sysfs = tree.sysfs }
 assert(os.execute(("cp -a '%s/sys' '%s/'"):format(hp.root, dir)) == 0)
 hp:close()
 for _, q in ipairs(tree.queries) do print(q) end
+-- Devices to ask about as their "change" event, after the rest.
+for _, q in ipairs(tree.change_queries or {}) do print("change " .. q) end

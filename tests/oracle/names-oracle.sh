@@ -6,7 +6,8 @@
 # As builtin-oracle.sh, but `udevadm test` runs all of Debian's rules on each query (in a private
 # mount namespace with tmpfs /dev and /run, the oracle's /lib/udev and /etc/udev bound in place).
 # For each device it prints its links (LINK=/dev/..., sorted) and the ID_INPUT*, ID_BUS, ID_SERIAL,
-# ID_PATH and SOUND_* properties udev set.
+# ID_PATH and SOUND_* properties udev set; for the tree's change_queries, udev's "change" event and all
+# its ID_* and SOUND_* properties but the hwdb's (*_FROM_DATABASE).
 set -eu
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 TREE=$1
@@ -26,6 +27,15 @@ unshare -m sh -c '
 	mkdir -p /lib/udev /etc/udev
 	mount --bind "$2/lib/udev" /lib/udev && mount --bind "$2/etc/udev" /etc/udev
 	while read -r q; do
+		case $q in
+		"change "*)
+			# A change event: every ID_ and SOUND_ property but the hwdb'"'"'s.
+			echo "== $q"
+			"$2/bin/udevadm" test --action=change "/sys${q#change }" 2>/dev/null >"$1/out" || true
+			sed -n "/^DEVPATH=/,\$p" "$1/out" | grep -E "^(ID_|SOUND_)" |
+			    grep -v "_FROM_DATABASE=" | sort || true
+			continue ;;
+		esac
 		echo "== $q"
 		"$2/bin/udevadm" test "/sys$q" 2>/dev/null >"$1/out" || true
 		sed -n "s/^DEVLINKS=//p" "$1/out" | tr " " "\n" | grep . | sort | sed "s/^/LINK=/"

@@ -155,6 +155,22 @@ M.sysfs[CAM .. "/1-6:1.2/sound/card2/controlC2"] = { subsystem = "sound",
 	uevent = "MAJOR=116\nMINOR=64\nDEVNAME=snd/controlC2\n" }
 M.queries[#M.queries + 1] = CAM .. "/1-6:1.2/sound/card2/controlC2"
 
+-- A FireWire sound card whose names hold characters udev's $attr{} replaces.
+local FW = "/devices/pci0000:00/0000:00:1e.0/0000:05:00.0/fw1/fw1.0"
+M.sysfs["/devices/pci0000:00/0000:00:1e.0"] = { subsystem = "pci", driver = "", uevent = "" }
+M.sysfs["/devices/pci0000:00/0000:00:1e.0/0000:05:00.0"] = { subsystem = "pci", driver = "firewire_ohci",
+	uevent = "DRIVER=firewire_ohci\n", attrs = { vendor = "0x1106\n", device = "0x3044\n" } }
+M.sysfs["/devices/pci0000:00/0000:00:1e.0/0000:05:00.0/fw1"] = { subsystem = "firewire", uevent = "",
+	attrs = { guid = "0x000a9200c8d20001\n", vendor = "0x000a92\n", model = "0x00000b\n",
+		vendor_name = "PreSonus (Audio)\n", model_name = "FireBox [v2]  \n" } }
+M.sysfs[FW] = { subsystem = "firewire", driver = "snd_bebob", uevent = "DRIVER=snd_bebob\n" }
+M.sysfs[FW .. "/sound/card3"] = { subsystem = "sound", uevent = "" }
+M.sysfs[FW .. "/sound/card3/controlC3"] = { subsystem = "sound",
+	uevent = "MAJOR=116\nMINOR=96\nDEVNAME=snd/controlC3\n" }
+-- 78-sound-card's properties come with a card's change event.
+M.change_queries = { FW .. "/sound/card3", "/devices/pci0000:00/0000:00:1b.0/sound/card0",
+	CAM .. "/1-6:1.2/sound/card2" }
+
 -- The laptop fixture (unpacked at dir), amended with what a newer kernel shows and the capture
 -- left out, all worked out from the fixture's own uevents: input.lua's capability files; DEVNAME
 -- in the uevents of input and sound nodes; idVendor, idProduct and bcdDevice of each USB device
