@@ -227,6 +227,7 @@ end
 function Runner:handle(ev)
 	local hs, call, failed = self.handlers, self.call, 0
 	self.current = ev
+	device.next_event()
 	for i = 1, #hs do
 		local h = hs[i]
 		local hit
