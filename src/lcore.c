@@ -1,6 +1,7 @@
 /* hotplug2.core: the C functions Lua scripts reach, the same code in the daemon and in the loadable Lua module. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -118,6 +119,9 @@ luaopen_hotplug2_core(lua_State *L)
 	lregex_register(L);
 	lua_pushliteral(L, HOTPLUG2_VERSION);
 	lua_setfield(L, -2, "version");
+	/* The width of the kernel's bitmap words (input capabilities), as built. */
+	lua_pushinteger(L, (lua_Integer)(sizeof(long) * CHAR_BIT));
+	lua_setfield(L, -2, "long_bits");
 	lua_remove(L, -2);
 	return 1;
 }

@@ -18,6 +18,7 @@ local M = {}
 -- The builtins handlers may import, by name: one per line.
 M.names = {
 	"blkid",
+	"input_id",
 	"path_id",
 	"storage_id",
 	"usb_id",

@@ -13,6 +13,15 @@ local match = require "hotplug2.match"
 
 local M = {}
 
+-- Every walk up the tree (parent(), find_parent(), a match's parents, the builtins) asks for the
+-- same few devices again within one event, and each answer costs a uevent read and two readlinks
+-- under the root.  Answers are kept for one event: M.next_event() (the runner calls it before
+-- each event's handlers) forgets them all, so no event sees another's tree.
+local generation = 0
+function M.next_event()
+	generation = generation + 1
+end
+
 local SPEC_KEYS = { SUBSYSTEM = "subsystem", KERNEL = "kernel", DRIVER = "driver",
 	DEVTYPE = "devtype", DEVPATH = "devpath" }
 
@@ -87,12 +96,12 @@ function M.new(core)
 		return (text:gsub("\n$", ""))
 	end
 
-	-- What udev calls the device: nil when ROOT/sys has no such device.
-	function D.info(devpath)
-		check_devpath("device.info", devpath)
+	local known, known_generation = {}, generation
+
+	local function lookup(devpath)
 		local uevent = core.read("sys" .. devpath .. "/uevent", "sys")
 		local subsystem = basename(core.readlink("sys" .. devpath .. "/subsystem"))
-		if uevent == nil and subsystem == nil then return nil end
+		if uevent == nil and subsystem == nil then return false end
 		return {
 			devpath = devpath,
 			kernel = basename(devpath),
@@ -100,6 +109,23 @@ function M.new(core)
 			driver = basename(core.readlink("sys" .. devpath .. "/driver")),
 			devtype = uevent and uevent:match("%f[^\n%z]DEVTYPE=([^\n]*)"),
 		}
+	end
+
+	-- What udev calls the device: nil when ROOT/sys has no such device.  A copy of the
+	-- event's answer, so that a handler that changes it changes nothing for the next.
+	function D.info(devpath)
+		check_devpath("device.info", devpath)
+		if known_generation ~= generation then
+			known, known_generation = {}, generation
+		end
+		local info = known[devpath]
+		if info == nil then
+			info = lookup(devpath)
+			known[devpath] = info
+		end
+		if not info then return nil end
+		return { devpath = info.devpath, kernel = info.kernel, subsystem = info.subsystem,
+			driver = info.driver, devtype = info.devtype }
 	end
 
 	-- An attribute of a device, without its trailing newline, or nil.

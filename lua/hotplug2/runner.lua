@@ -232,6 +232,7 @@ end
 function Runner:handle(ev)
 	local hs, call, failed = self.handlers, self.call, 0
 	self.current = ev
+	device.next_event()
 	self.control.begin(ev)
 	for i = 1, #hs do
 		local h = hs[i]

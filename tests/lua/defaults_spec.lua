@@ -76,7 +76,9 @@ describe("the default scripts", function()
 	it("all load, in order", function()
 		local hp = load()
 		assert.are.same({ DEFAULTS .. "/10-modules.lua", DEFAULTS .. "/20-firmware.lua",
-			DEFAULTS .. "/30-nodes.lua", DEFAULTS .. "/60-persistent-storage.lua",
+			DEFAULTS .. "/30-nodes.lua", DEFAULTS .. "/60-input-id.lua", DEFAULTS .. "/60-persistent-alsa.lua",
+			DEFAULTS .. "/60-persistent-input.lua", DEFAULTS .. "/60-persistent-storage.lua",
+			DEFAULTS .. "/60-persistent-v4l.lua", DEFAULTS .. "/60-serial.lua", DEFAULTS .. "/78-sound-card.lua",
 			DEFAULTS .. "/90-openwrt.lua" }, hp.files)
 		assert.are.same({}, hp.problems)
 	end)

@@ -2,43 +2,13 @@
 local testing = require "hotplug2.testing"
 local core = require "hotplug2.core"
 local builtins = require "hotplug2.builtins"
-local support = dofile("tests/lua/support.lua")
 
-local TREES = support.source .. "/tests/lua/trees/"
-
--- An .expected file: "== DEVPATH" then that device's KEY=VALUE lines, in udev's order.
-local function expected(name)
-	local text = assert(support.read(TREES .. name), "no " .. TREES .. name)
-	local answers, order, current = {}, {}, nil
-	for line in text:gmatch("[^\n]+") do
-		local devpath = line:match("^== (.*)$")
-		if devpath then
-			current = {}
-			answers[devpath] = current
-			order[#order + 1] = devpath
-		elseif not line:find("^#") then
-			local k, v = line:match("^([^=]+)=(.*)$")
-			current[#current + 1] = { k, v }
-		end
-	end
-	return answers, order
-end
-
--- What a builtin answers for every query of a tree, as { { KEY, VALUE }, ... } per DEVPATH.
-local function answers(builtin, tree)
-	local hp = testing.new { scripts = { { "none.lua", "" } }, sysfs = tree.sysfs }
-	hp:activate()
-	local b = builtins.new(core)
-	local got = {}
-	for _, q in ipairs(tree.queries) do got[q] = b.run(builtin, hp:sysfs_event(q)) end
-	hp:close()
-	return got
-end
+local oracle = dofile("tests/lua/trees/oracle.lua")
 
 describe("usb_id", function()
-	local tree = dofile(TREES .. "usb.lua")
-	local want, order = expected("usb_id.expected")
-	local got = answers("usb_id", tree)
+	local tree = dofile(oracle.dir .. "usb.lua")
+	local want, order = oracle.expected("usb_id.expected")
+	local got = oracle.answers("usb_id", tree.queries, { sysfs = tree.sysfs })
 
 	it("is asked about every device udev was asked about", function()
 		assert.are.same(order, tree.queries)

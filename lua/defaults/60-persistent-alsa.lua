@@ -1,0 +1,33 @@
+-- Persistent names for sound cards, as Debian's udev 252 makes them (60-persistent-alsa):
+-- /dev/snd/by-id/usb-SERIAL[-NN] and /dev/snd/by-path/PATH, leading to the card's control
+-- device (controlCN).  docs/persistent-names-input.md lists the names.
+
+local DIRS = { "snd/by-id", "snd/by-path" }
+
+local function has(v)
+	return v ~= nil and v ~= ""
+end
+
+on({ ACTION = { "add", "change" }, SUBSYSTEM = "sound", DEVNAME = present,
+	DEVPATH = glob "*/controlC[0-9]*" }, function(ev)
+	if not ev.DEVPATH:match("/controlC%d[^/]*$") then return end
+	if not has(ev.ID_MODEL) and parent(ev, "usb") then import_builtin(ev, "usb_id") end
+	if has(ev.ID_SERIAL) then
+		if has(ev.ID_USB_INTERFACE_NUM) then
+			make_link(ev, "snd/by-id/" .. (ev.ID_BUS or "") .. "-" .. ev.ID_SERIAL .. "-" .. ev.ID_USB_INTERFACE_NUM)
+		else
+			make_link(ev, "snd/by-id/" .. (ev.ID_BUS or "") .. "-" .. ev.ID_SERIAL)
+		end
+	end
+	import_builtin(ev, "path_id")
+	if has(ev.ID_PATH) then make_link(ev, "snd/by-path/" .. ev.ID_PATH) end
+end)
+
+-- On removal, the links that lead to the device's node go.
+on({ ACTION = "remove", SUBSYSTEM = "sound", DEVNAME = glob "snd/controlC*" }, function(ev)
+	for _, dir in ipairs(DIRS) do
+		for _, name in ipairs(list_dir("/dev/" .. dir) or {}) do
+			remove_link(ev, dir .. "/" .. name)
+		end
+	end
+end)
