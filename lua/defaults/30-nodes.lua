@@ -75,7 +75,10 @@ local function numbers(ev)
 	return (ev.SUBSYSTEM == "block" and "block/" or "char/") .. ev.MAJOR .. ":" .. ev.MINOR
 end
 
-on({ ACTION = "add", DEVNAME = present, MAJOR = present }, function(ev)
+-- A change event makes them again, as udev does: the links a device's event
+-- does not make again are released (see make_link), and a node that is
+-- already right is left as it is.
+on({ ACTION = { "add", "change" }, DEVNAME = present, MAJOR = present }, function(ev)
 	make_node(ev, policy(ev))
 	make_link(ev, numbers(ev))
 end)

@@ -2,8 +2,6 @@
 -- /dev/snd/by-id/usb-SERIAL[-NN] and /dev/snd/by-path/PATH, leading to the card's control
 -- device (controlCN).  docs/persistent-names-input.md lists the names.
 
-local DIRS = { "snd/by-id", "snd/by-path" }
-
 local function has(v)
 	return v ~= nil and v ~= ""
 end
@@ -21,13 +19,4 @@ on({ ACTION = { "add", "change" }, SUBSYSTEM = "sound", DEVNAME = present,
 	end
 	import_builtin(ev, "path_id")
 	if has(ev.ID_PATH) then make_link(ev, "snd/by-path/" .. ev.ID_PATH) end
-end)
-
--- On removal, the links that lead to the device's node go.
-on({ ACTION = "remove", SUBSYSTEM = "sound", DEVNAME = glob "snd/controlC*" }, function(ev)
-	for _, dir in ipairs(DIRS) do
-		for _, name in ipairs(list_dir("/dev/" .. dir) or {}) do
-			remove_link(ev, dir .. "/" .. name)
-		end
-	end
 end)

@@ -3,8 +3,6 @@
 -- /dev/input/by-path/PATH-[event-]CLASS, CLASS being kbd, mouse, joystick, spkr or ir from
 -- 60-input-id.lua's classification.  docs/persistent-names-input.md lists the names.
 
-local DIRS = { "input/by-id", "input/by-path" }
-
 -- Every ancestor of the device that is a device, nearest first: one walk up sysfs per event.
 local function ancestors(ev)
 	local list, at = {}, ev
@@ -89,16 +87,6 @@ on({ ACTION = { "add", "change" }, SUBSYSTEM = "input" }, function(ev)
 			make_link(ev, "input/by-path/" .. ev.ID_PATH .. (event and "-event-" or "-") .. class)
 		elseif event and (sub.usb or sub.platform or sub.i2c) then
 			make_link(ev, "input/by-path/" .. ev.ID_PATH .. "-event")
-		end
-	end
-end)
-
--- On removal, the links that lead to the device's node go (its sysfs is gone by then: the names
--- cannot be worked out again).
-on({ ACTION = "remove", SUBSYSTEM = "input", DEVNAME = present }, function(ev)
-	for _, dir in ipairs(DIRS) do
-		for _, name in ipairs(list_dir("/dev/" .. dir) or {}) do
-			remove_link(ev, dir .. "/" .. name)
 		end
 	end
 end)

@@ -3,8 +3,6 @@
 -- udev's v4l_id program (which asks the node for ID_V4L_CAPABILITIES) is not run: no name
 -- depends on it.  docs/persistent-names-input.md lists the names.
 
-local DIRS = { "v4l/by-id", "v4l/by-path" }
-
 local function has(v)
 	return v ~= nil and v ~= ""
 end
@@ -23,14 +21,5 @@ on({ ACTION = { "add", "change" }, SUBSYSTEM = "video4linux", MAJOR = present },
 		make_link(ev, "v4l/by-path/" .. ev.ID_PATH .. "-video-index" .. index)
 	elseif kernel:find("^audio") then
 		make_link(ev, "v4l/by-path/" .. ev.ID_PATH .. "-audio-index" .. index)
-	end
-end)
-
--- On removal, the links that lead to the device's node go.
-on({ ACTION = "remove", SUBSYSTEM = "video4linux", DEVNAME = present }, function(ev)
-	for _, dir in ipairs(DIRS) do
-		for _, name in ipairs(list_dir("/dev/" .. dir) or {}) do
-			remove_link(ev, dir .. "/" .. name)
-		end
 	end
 end)

@@ -3,8 +3,6 @@
 -- adapters (ttyUSB*) and modems (ttyACM*); ID_BUS, ID_VENDOR_ID and ID_MODEL_ID for every tty on
 -- USB or PCI.  docs/persistent-names-input.md lists the names.
 
-local DIRS = { "serial/by-id", "serial/by-path" }
-
 local function has(v)
 	return v ~= nil and v ~= ""
 end
@@ -60,13 +58,4 @@ function(ev)
 
 	if not (has(ev.ID_BUS) and has(ev.ID_SERIAL) and has(ev.ID_USB_INTERFACE_NUM)) then return end
 	make_link(ev, "serial/by-id/" .. ev.ID_BUS .. "-" .. ev.ID_SERIAL .. "-if" .. ev.ID_USB_INTERFACE_NUM .. suffix)
-end)
-
--- On removal, the links that lead to the device's node go.
-on({ ACTION = "remove", SUBSYSTEM = "tty", DEVNAME = { glob "ttyUSB[0-9]*", glob "ttyACM[0-9]*" } }, function(ev)
-	for _, dir in ipairs(DIRS) do
-		for _, name in ipairs(list_dir("/dev/" .. dir) or {}) do
-			remove_link(ev, dir .. "/" .. name)
-		end
-	end
 end)

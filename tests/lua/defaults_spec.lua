@@ -118,9 +118,16 @@ describe("30-nodes.lua", function()
 		assert.are.same({ { "unlink", path = "/dev/ttyS0" } }, hp:handle(rm))
 	end)
 
-	it("leaves change events, and devices without a node or numbers, alone", function()
+	it("makes the node and its link again on change, as udev does, and leaves devices without a node or numbers alone", function()
 		local hp = load()
-		assert.are.same({}, hp:handle(add("mem", "null", 1, 3, { ACTION = "change" })))
+		local node = { "mknod", path = "/dev/null", type = "c", major = 1, minor = 3, mode = 438,
+			owner = "root", group = "root", uid = 0, gid = 0 }
+		local link = { "symlink", path = "/dev/char/1:3", target = "../null" }
+		assert.are.same({ node, link }, hp:handle(add("mem", "null", 1, 3)))
+		-- The link stays the device's: a change that did not make it again would release it.
+		assert.are.same({ node, link }, hp:handle(add("mem", "null", 1, 3, { ACTION = "change" })))
+		assert.are.same({ { "unlink", path = "/dev/char/1:3" }, { "unlink", path = "/dev/null" } },
+			hp:handle(add("mem", "null", 1, 3, { ACTION = "remove" })))
 		assert.are.same({}, hp:handle { ACTION = "add", SUBSYSTEM = "pci",
 			DEVPATH = "/devices/pci0000:00/0000:00:00.0" })
 		assert.are.same({}, hp:handle { ACTION = "add", SUBSYSTEM = "net", DEVNAME = "eth0",
@@ -143,8 +150,9 @@ describe("60-persistent-storage.lua among the defaults", function()
 		assert.are.same({ { "symlink", path = "/dev/block/7:0", target = "../loop0" },
 			{ "symlink", path = "/dev/disk/by-diskseq/12", target = "../../loop0" } }, testing.filter(acts, "symlink"))
 		acts = hp:handle(add("block", "loop0", 7, 0, { ACTION = "remove", DEVTYPE = "disk", DISKSEQ = "12" }))
-		assert.are.same({ { "unlink", path = "/dev/block/7:0" }, { "unlink", path = "/dev/loop0" },
-			{ "unlink", path = "/dev/disk/by-diskseq/12" } }, acts)
+		-- The links the device owns go first, then its node.
+		assert.are.same({ { "unlink", path = "/dev/block/7:0" }, { "unlink", path = "/dev/disk/by-diskseq/12" },
+			{ "unlink", path = "/dev/loop0" } }, acts)
 	end)
 end)
 

@@ -30,7 +30,8 @@ describe("the node an event plans", function()
 			'on({ DEVNAME = pattern "^ttyUSB" }, function(ev) make_node(ev, { group = "uucp" }) end)' } }
 		local acts = hp:handle(tty)
 		assert.are.same({ { "mknod", path = "/dev/ttyUSB0", type = "c", major = 188, minor = 0,
-			mode = 432, owner = "root", group = "uucp", uid = 0, gid = 10 } }, acts)
+			mode = 432, owner = "root", group = "uucp", uid = 0, gid = 10 },
+			{ "symlink", path = "/dev/char/188:0", target = "../ttyUSB0" } }, acts)
 		-- Both calls that set a field are named, in order.
 		assert.matches("^.*/30%-nodes%.lua:%d+, 50%-local%.lua:1$", acts[1].where)
 		assert.matches("^mknod /dev/ttyUSB0 c 188:0 0660 root:uucp %(.*30%-nodes%.lua:%d+, 50%-local%.lua:1%)$",

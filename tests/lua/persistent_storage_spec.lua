@@ -244,8 +244,8 @@ end)]])
 			DEVPATH = "/devices/virtual/block/loop0", DISKSEQ = "1", MAJOR = "7", MINOR = "0" }
 		local acts = hp:handle { ACTION = "remove", SUBSYSTEM = "block", DEVNAME = "vda", DEVTYPE = "disk",
 			DEVPATH = VDA, DISKSEQ = "9", MAJOR = "254", MINOR = "0" }
-		assert.are.same({ { "unlink", path = "/dev/disk/by-id/virtio-S1" },
-			{ "unlink", path = "/dev/disk/by-diskseq/9" } }, acts)
+		assert.are.same({ { "unlink", path = "/dev/disk/by-diskseq/9" },
+			{ "unlink", path = "/dev/disk/by-id/virtio-S1" } }, acts)
 		local cd = testing.new { scripts = { SCRIPT } }
 		local sr = { ACTION = "add", SUBSYSTEM = "block", DEVNAME = "sr0", DEVTYPE = "disk",
 			DEVPATH = "/devices/virtual/block/sr0", MAJOR = "11", MINOR = "0" }
