@@ -229,6 +229,8 @@ function M.describe_action(act)
 		return ("firmware %s <- %s"):format(act.devpath, act.file or "(not found)")
 	elseif k == "setenv" then
 		return ("setenv %s=%s"):format(act.key, tostring(act.value))
+	elseif k == "tag" then
+		return "tag " .. act.name
 	elseif k == "stop" then
 		return "stop"
 	end
@@ -266,7 +268,7 @@ end
 M.with_where = with_where
 
 function M.new(o)
-	local core, sys, report = o.core, o.sys, o.report
+	local core, sys, report, track = o.core, o.sys, o.report, o.track
 	if report then
 		local inner = report
 		report = function(act) inner(with_where(act, where())) end
@@ -493,6 +495,7 @@ function M.new(o)
 		local target = link_target(ev, link, opt)
 		if report then report { "symlink", path = "/" .. path, target = target } end
 		if sys then perform(sys.symlink, target, path) end
+		if track then track("link", ev, link) end
 		return "/" .. path
 	end
 
@@ -777,6 +780,17 @@ function M.new(o)
 		if value ~= nil then value = tostring(value) end
 		if report then report { "setenv", key = key, value = value } end
 		ev[key] = value
+	end
+
+	-- tag(ev, "uaccess"): the device carries udev's tag, which libudev
+	-- clients filter on (logind's seat and uaccess, systemd's systemd).
+	-- It goes into udev's database and broadcast, nowhere else.
+	function A.tag(ev, name)
+		if type(name) ~= "string" or not name:find("^[%w_%-]+$") then
+			error(("tag: bad tag name %s"):format(tostring(name)), 2)
+		end
+		if report then report { "tag", name = name } end
+		if track then track("tag", ev, name) end
 	end
 
 	-- log.info("fmt", ...), log.warn, log.debug; log(...) is log.info.
