@@ -172,8 +172,9 @@ function M.new(o)
 		core = o.core,
 		broadcast = o.broadcast,
 		dir = o.dir or "run/udev",
-		-- known[id] = { usec, tags }: what the database holds, so a
-		-- change keeps its first time and drops tags it lost without
+		-- known[id] = { usec, tags, links, text }: what the database
+		-- holds, so that a change keeps its first time, drops the tags
+		-- it lost and rewrites nothing that did not change, without
 		-- reading the file back.  One per present device.
 		known = {},
 		warned = false,
@@ -198,7 +199,7 @@ function DB:remembered(id)
 	local text = self.core.read(self.dir .. "/data/" .. id)
 	if not text then return nil end
 	local usec, tags, links = M.parse_entry(text)
-	return { usec = usec, tags = tags, links = links }
+	return { usec = usec, tags = tags, links = links, text = text }
 end
 
 function DB:unlink_tags(id, tags, keep)
@@ -228,15 +229,26 @@ function DB:record(ev, st)
 		self:unlink_tags(id, st.tags)
 		self.known[id] = nil
 	else
+		-- Only what changed is written: a burst of events for present
+		-- devices (a coldplug, a "change" storm) rewrites nothing.
+		local had = {}
+		if old then
+			for _, tag in ipairs(old.tags) do had[tag] = true end
+		end
 		local keep = {}
 		for _, tag in ipairs(st.tags) do keep[tag] = true end
 		if old then self:unlink_tags(id, old.tags, keep) end
 		for _, tag in ipairs(st.tags) do
-			self.core.write(("%s/tags/%s/%s"):format(self.dir, tag, id), "", 0644)
+			if not had[tag] then
+				self.core.write(("%s/tags/%s/%s"):format(self.dir, tag, id), "", 0644)
+			end
 		end
 		-- The entry last: a client that finds it finds the tags too.
-		self.core.write(self.dir .. "/data/" .. id, M.entry(ev, st), 0644)
-		self.known[id] = { usec = st.initialized, tags = st.tags, links = st.links }
+		local text = M.entry(ev, st)
+		if not (old and old.text == text) then
+			self.core.write(self.dir .. "/data/" .. id, text, 0644)
+		end
+		self.known[id] = { usec = st.initialized, tags = st.tags, links = st.links, text = text }
 	end
 	if not self.broadcast then return true end
 	local ok, err = self.core.udev_broadcast(M.properties(ev, st))

@@ -103,6 +103,24 @@ describe("hotplug2.udevdb", function()
 		assert.are.equal(2, #core.sent)
 	end)
 
+	it("rewrites nothing for an event that changes nothing, and still broadcasts it", function()
+		local core = db_core()
+		local db = udevdb.new { core = core, broadcast = true }
+		local writes = 0
+		local write = core.write
+		core.write = function(...) writes = writes + 1 return write(...) end
+		db:record(copy(sda1), { kernel = sda1, tags = { "uaccess" } })
+		assert.are.equal(2, writes)
+		db:record(copy(sda1), { kernel = sda1, tags = { "uaccess" } })
+		assert.are.equal(2, writes)
+		local ev = copy(sda1)
+		ev.ID_FS_TYPE = "ext4"
+		db:record(ev, { kernel = sda1, tags = { "uaccess", "seat" } })
+		assert.are.equal(4, writes)
+		assert.truthy(core.files["run/udev/data/b8:1"]:find("E:ID_FS_TYPE=ext4", 1, true))
+		assert.are.equal(3, #core.sent)
+	end)
+
 	it("tells libudev's monitors of tags a removed device had", function()
 		local core = db_core()
 		local db = udevdb.new { core = core, broadcast = true }
