@@ -162,6 +162,37 @@ function M.parse_entry(text)
 	return usec, tags, links
 end
 
+-- Whether two property tables hold the same entries, SEQNUM and ACTION
+-- aside (no entry holds them).
+local function same_properties(a, b)
+	local n = 0
+	for k, v in pairs(a) do
+		if b[k] ~= v and k ~= "SEQNUM" and k ~= "ACTION" then return false end
+		n = n + 1
+	end
+	for _ in pairs(b) do n = n - 1 end
+	return n == 0
+end
+
+local function same_list(a, b)
+	if #a ~= #b then return false end
+	for i = 1, #a do
+		if a[i] ~= b[i] then return false end
+	end
+	return true
+end
+
+local function same_links(a, b)
+	a, b = a or {}, b or {}
+	for k, v in pairs(a) do
+		if b[k] ~= v then return false end
+	end
+	for k in pairs(b) do
+		if a[k] == nil then return false end
+	end
+	return true
+end
+
 local DB = {}
 DB.__index = DB
 
@@ -244,11 +275,21 @@ function DB:record(ev, st)
 			end
 		end
 		-- The entry last: a client that finds it finds the tags too.
-		local text = M.entry(ev, st)
-		if not (old and old.text == text) then
-			self.core.write(self.dir .. "/data/" .. id, text, 0644)
+		-- The same properties, links and tags as the last event of the
+		-- device make the same text: no need to build it.
+		local text
+		if old and old.ev and same_properties(ev, old.ev)
+			and same_properties(st.kernel or {}, old.kernel)
+			and same_list(st.tags, old.tags) and same_links(st.links, old.links) then
+			text = old.text
+		else
+			text = M.entry(ev, st)
+			if not (old and old.text == text) then
+				self.core.write(self.dir .. "/data/" .. id, text, 0644)
+			end
 		end
-		self.known[id] = { usec = st.initialized, tags = st.tags, links = st.links, text = text }
+		self.known[id] = { usec = st.initialized, tags = st.tags, links = st.links, text = text,
+			ev = ev, kernel = st.kernel or {} }
 	end
 	if not self.broadcast then return true end
 	local ok, err = self.core.udev_broadcast(M.properties(ev, st))
