@@ -203,10 +203,11 @@ function M.new(o)
 		core = o.core,
 		broadcast = o.broadcast,
 		dir = o.dir or "run/udev",
-		-- known[id] = { usec, tags, links, text }: what the database
-		-- holds, so that a change keeps its first time, drops the tags
-		-- it lost and rewrites nothing that did not change, without
-		-- reading the file back.  One per present device.
+		-- known[id] = { usec, tags, links, text, ev, kernel }: what the
+		-- database holds and the event that made it, so that a change
+		-- keeps its first time, drops the tags it lost and rewrites
+		-- nothing that did not change, without reading the file back.
+		-- One per present device.
 		known = {},
 		warned = false,
 	}, DB)
@@ -218,10 +219,6 @@ end
 -- not answer on it: see docs/udev-compat.md).
 function DB:mark_running()
 	self.core.write(self.dir .. "/control", "", 0644)
-end
-
-function DB:forget_marker()
-	self.core.unlink(self.dir .. "/control")
 end
 
 function DB:remembered(id)
