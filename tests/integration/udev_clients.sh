@@ -30,10 +30,9 @@ mount -t tmpfs -o mode=0755 hp2-udev-dev /dev
 mknod -m 0666 /dev/null c 1 3
 mount -t tmpfs -o mode=0755 hp2-udev-run /run
 
-udevadm() {
-	LD_LIBRARY_PATH=$R/usr/lib/x86_64-linux-gnu/systemd:$R/usr/lib/x86_64-linux-gnu \
-	    "$R/bin/udevadm" "$@"
-}
+# A simple command, not a function: in the background, $! is udevadm itself
+# (env execs it), so that stop_all ends it.
+UDEVADM="env LD_LIBRARY_PATH=$R/usr/lib/x86_64-linux-gnu/systemd:$R/usr/lib/x86_64-linux-gnu $R/bin/udevadm"
 
 S=$SCRATCH
 mkdir -p "$S/conf"
@@ -48,7 +47,10 @@ end)
 EOF2
 
 pids=""
-stop_all() { for p in $pids; do kill "$p" 2>/dev/null || true; done; }
+stop_all() {
+	for p in $pids; do kill "$p" 2>/dev/null || true; done
+	for p in $pids; do wait "$p" 2>/dev/null || true; done
+}
 cleanup_hooks="stop_all"
 
 "$HOTPLUG2" -f -v -c "$S/conf" --modprobe /bin/true --ready-fd 3 \
@@ -57,7 +59,7 @@ pids="$pids $!"
 wait_for 10 test -s "$S/ready" || { cat "$S/hp.err" >&2; fail "hotplug2 did not get ready"; }
 [ -e /run/udev/control ] || fail "no /run/udev/control: libudev would refuse its monitors"
 
-udevadm monitor --kernel --udev --property >"$S/mon.txt" 2>&1 &
+$UDEVADM monitor --kernel --udev --property >"$S/mon.txt" 2>&1 &
 pids="$pids $!"
 $PY "$HELPER" monitor mem "$S/py.txt" "$S/py.ready" 2>"$S/py.err" &
 pids="$pids $!"
@@ -80,7 +82,7 @@ sleep 0.5
 rc=0
 $PY "$HELPER" compare "$S/mon.txt" "$S/py.txt" mem || rc=1
 
-udevadm info --query=all --name=/dev/null >"$S/info.txt" || fail "udevadm info failed"
+$UDEVADM info --query=all --name=/dev/null >"$S/info.txt" || fail "udevadm info failed"
 n=0
 for want in "S: hp2-test-null" "E: HP2_TEST=1" "E: USEC_INITIALIZED=" "E: TAGS=:hp2test:" \
     "E: DEVLINKS=/dev/hp2-test-null"; do
@@ -91,7 +93,7 @@ grep -q "HP2_PRIVATE" "$S/info.txt" && { echo "udevadm info /dev/null: a private
 echo "udevadm info --query=all /dev/null: $n of 5 lines as expected"
 $PY "$HELPER" device /dev/null HP2_TEST /dev/hp2-test-null hp2test || rc=1
 
-udevadm info --export-db >"$S/export.txt" || fail "udevadm info --export-db failed"
+$UDEVADM info --export-db >"$S/export.txt" || fail "udevadm info --export-db failed"
 $PY "$HELPER" export-db "$S/export.txt" "$S/mon.txt" || rc=1
 
 if [ $rc != 0 ]; then
