@@ -61,10 +61,14 @@ wait_for 10 test -s "$S/ready" || { cat "$S/hp.err" >&2; fail "hotplug2 did not 
 
 $UDEVADM monitor --kernel --udev --property >"$S/mon.txt" 2>&1 &
 pids="$pids $!"
+# libudev's in-kernel tag filter on our bloom filter: only the tagged device's events pass.
+$UDEVADM monitor --udev --tag-match=hp2test >"$S/tagmon.txt" 2>&1 &
+pids="$pids $!"
 $PY "$HELPER" monitor mem "$S/py.txt" "$S/py.ready" 2>"$S/py.err" &
 pids="$pids $!"
 wait_for 10 test -s "$S/py.ready" || fail "pyudev's monitor did not start: $(cat "$S/py.err")"
 wait_for 10 grep -q "^UDEV - " "$S/mon.txt" || fail "udevadm monitor did not start"
+wait_for 10 grep -q "^UDEV - " "$S/tagmon.txt" || fail "udevadm monitor --tag-match did not start"
 sleep 0.5
 
 "$BUILD_DIR/hotplug2-coldplug" || fail "hotplug2-coldplug failed"
@@ -81,6 +85,11 @@ sleep 0.5
 
 rc=0
 $PY "$HELPER" compare "$S/mon.txt" "$S/py.txt" mem || rc=1
+want=$(grep -c '^UDEV  \[.*/devices/virtual/mem/null (mem)$' "$S/mon.txt" || true)
+got=$(grep -c '^UDEV  \[' "$S/tagmon.txt" || true)
+tagged=$(grep -c '^UDEV  \[.*/devices/virtual/mem/null (mem)$' "$S/tagmon.txt" || true)
+echo "udevadm monitor --tag-match=hp2test: $got events, all of them /dev/null's: $tagged, expected $want"
+[ "$got" = "$want" ] && [ "$tagged" = "$want" ] && [ "$want" -ge 2 ] || rc=1
 
 $UDEVADM info --query=all --name=/dev/null >"$S/info.txt" || fail "udevadm info failed"
 n=0
