@@ -210,6 +210,7 @@ function M.new(o)
 		-- One per present device.
 		known = {},
 		warned = false,
+		write_warned = false,
 	}, DB)
 	return self
 end
@@ -219,6 +220,18 @@ end
 -- not answer on it: see docs/udev-compat.md).
 function DB:mark_running()
 	self.core.write(self.dir .. "/control", "", 0644)
+end
+
+-- core.write and core.unlink raise on failure; a database that cannot be
+-- written (a read-only or missing /run) is said once, not once per event,
+-- and the broadcast still goes out.
+function DB:change(f, ...)
+	local ok, err = pcall(f, ...)
+	if not ok and not self.write_warned then
+		self.write_warned = true
+		self.core.log("warn", tostring(err) .. "; udev's database may be incomplete")
+	end
+	return ok
 end
 
 function DB:remembered(id)
@@ -233,7 +246,7 @@ end
 function DB:unlink_tags(id, tags, keep)
 	for _, tag in ipairs(tags) do
 		if not (keep and keep[tag]) then
-			self.core.unlink(("%s/tags/%s/%s"):format(self.dir, tag, id))
+			self:change(self.core.unlink, ("%s/tags/%s/%s"):format(self.dir, tag, id))
 		end
 	end
 end
@@ -252,7 +265,7 @@ function DB:record(ev, st)
 		-- Clients learn which links and tags went with the device.
 		if old and #st.tags == 0 then st.tags = old.tags end
 		if old and next(st.links or {}) == nil then st.links = old.links end
-		self.core.unlink(self.dir .. "/data/" .. id)
+		self:change(self.core.unlink, self.dir .. "/data/" .. id)
 		if old then self:unlink_tags(id, old.tags) end
 		self:unlink_tags(id, st.tags)
 		self.known[id] = nil
@@ -268,7 +281,7 @@ function DB:record(ev, st)
 		if old then self:unlink_tags(id, old.tags, keep) end
 		for _, tag in ipairs(st.tags) do
 			if not had[tag] then
-				self.core.write(("%s/tags/%s/%s"):format(self.dir, tag, id), "", 0644)
+				self:change(self.core.write, ("%s/tags/%s/%s"):format(self.dir, tag, id), "", 0644)
 			end
 		end
 		-- The entry last: a client that finds it finds the tags too.
@@ -281,8 +294,10 @@ function DB:record(ev, st)
 			text = old.text
 		else
 			text = M.entry(ev, st)
-			if not (old and old.text == text) then
-				self.core.write(self.dir .. "/data/" .. id, text, 0644)
+			-- Remembered only once written, so that the next event tries again.
+			if not (old and old.text == text)
+				and not self:change(self.core.write, self.dir .. "/data/" .. id, text, 0644) then
+				text = nil
 			end
 		end
 		self.known[id] = { usec = st.initialized, tags = st.tags, links = st.links, text = text,

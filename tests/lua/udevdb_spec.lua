@@ -143,6 +143,19 @@ describe("hotplug2.udevdb", function()
 		assert.truthy(core.files["run/udev/data/b8:1"])
 	end)
 
+	it("warns once when the database cannot be written, and still broadcasts", function()
+		local core = db_core()
+		core.write = function(path) error("unable to write /" .. path .. ": Read-only file system") end
+		local db = udevdb.new { core = core, broadcast = true }
+		assert.is_true(db:record(copy(sda1), { kernel = sda1, tags = { "uaccess" } }))
+		local other = copy(sda1)
+		other.MINOR = "2"
+		assert.is_true(db:record(other, { kernel = other }))
+		assert.are.equal(1, #core.logs)
+		assert.truthy(core.logs[1][2]:find("Read-only file system", 1, true))
+		assert.are.equal(2, #core.sent)
+	end)
+
 	it("is fed by the runner after every handler: make_link's links, tag's tags, setenv's properties", function()
 		local core = db_core()
 		local seen
