@@ -288,7 +288,7 @@ function DB:record(ev, st)
 		-- The same properties, links and tags as the last event of the
 		-- device make the same text: no need to build it.
 		local text
-		if old and old.ev and same_properties(ev, old.ev)
+		if old and old.text and old.ev and same_properties(ev, old.ev)
 			and same_properties(st.kernel or {}, old.kernel)
 			and same_list(st.tags, old.tags) and same_links(st.links, old.links) then
 			text = old.text

@@ -154,6 +154,10 @@ describe("hotplug2.udevdb", function()
 		assert.are.equal(1, #core.logs)
 		assert.truthy(core.logs[1][2]:find("Read-only file system", 1, true))
 		assert.are.equal(2, #core.sent)
+		-- Once /run is writable again, the next event of the device writes its entry.
+		core.write = function(path, text) core.files[path] = text end
+		db:record(copy(sda1), { kernel = sda1, tags = { "uaccess" } })
+		assert.truthy(core.files["run/udev/data/b8:1"])
 	end)
 
 	it("is fed by the runner after every handler: make_link's links, tag's tags, setenv's properties", function()
