@@ -8,7 +8,7 @@ PACKAGES="build-essential cmake pkg-config lua5.1 liblua5.1-0-dev luajit
 libluajit-5.1-dev lua-busted libcmocka-dev kmod busybox-static util-linux
 musl-tools xz-utils libkmod-dev file clang libclang-rt-14-dev libblkid-dev
 e2fsprogs fdisk dosfstools debhelper lintian fakeroot systemd procps s6 runit
-openrc"
+openrc python3-pyudev"
 
 missing=""
 for p in $PACKAGES; do
@@ -23,6 +23,9 @@ if [ -n "$missing" ]; then
 	# shellcheck disable=SC2086
 	apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
+
+# Debian's udev as a libudev client for the udev compatibility tests (extracted, never installed).
+[ "$(id -u)" = 0 ] && sh scripts/udev-oracle.sh >/dev/null
 
 [ "${1:-}" = --no-build ] && exit 0
 werror=OFF; [ "${CI:-}" = true ] && werror=ON

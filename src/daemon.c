@@ -94,6 +94,9 @@ daemon_usage(FILE *f)
 "  -M, --modprobe PROG      modprobe for the scripts (default " PATH_MODPROBE ")\n"
 "  -a, --alias-file FILE    modules.alias for the scripts\n"
 "  -S, --sysfs DIR          sysfs tree that coldplug walks (default /sys)\n"
+"      --udev               udev's database and libudev broadcast, also\n"
+"                           under --root (default: only with the root /)\n"
+"      --no-udev            neither udev's database nor the broadcast\n"
 "  -v, --verbose            more logging (twice: debug)\n"
 "  -h, --help               this text\n",
 	    SPAWN_MAX_CHILDREN_DEFAULT, SPAWN_TIMEOUT_DEFAULT_MS / 1000);
@@ -724,6 +727,12 @@ struct daemon_args {
  * The options into d and args.  Returns -1 to go on, or the exit status:
  * EXIT_OK after --help, EXIT_USAGE for a bad command line.
  */
+/* Options with no short form. */
+enum {
+	OPT_UDEV = 256,
+	OPT_NO_UDEV
+};
+
 static int
 parse_options(struct daemon *d, struct daemon_args *args, int argc,
     char *argv[])
@@ -738,11 +747,13 @@ parse_options(struct daemon *d, struct daemon_args *args, int argc,
 		{ "help",		no_argument,		NULL, 'h' },
 		{ "max-children",	required_argument,	NULL, 'm' },
 		{ "modprobe",		required_argument,	NULL, 'M' },
+		{ "no-udev",		no_argument,		NULL, OPT_NO_UDEV },
 		{ "once",		no_argument,		NULL, 'o' },
 		{ "ready-fd",		required_argument,	NULL, 'd' },
 		{ "replay",		required_argument,	NULL, 'R' },
 		{ "root",		required_argument,	NULL, 'r' },
 		{ "sysfs",		required_argument,	NULL, 'S' },
+		{ "udev",		no_argument,		NULL, OPT_UDEV },
 		{ "verbose",		no_argument,		NULL, 'v' },
 		{ NULL,			0,			NULL, 0 }
 	};
@@ -802,6 +813,12 @@ parse_options(struct daemon *d, struct daemon_args *args, int argc,
 			break;
 		case 'v':
 			args->verbose++;
+			break;
+		case OPT_UDEV:
+			d->sopts.udev = "on";
+			break;
+		case OPT_NO_UDEV:
+			d->sopts.udev = "off";
 			break;
 		default:
 			daemon_usage(stderr);

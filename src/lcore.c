@@ -59,6 +59,7 @@ l_gc(lua_State *L)
 	if (c->rootfd != -1)
 		close(c->rootfd);
 	c->rootfd = -1;
+	ludev_close(c);
 	lpasswd_clear(&c->passwd);
 	lpasswd_clear(&c->group);
 	alias_free(c->aliases);
@@ -76,7 +77,7 @@ static const luaL_Reg	lcore_funcs[] = {
 
 static const luaL_Reg *const	libs[] = {
 	lcore_funcs, lpcall_funcs, lfile_funcs, lpasswd_funcs, levent_funcs,
-	lglob_funcs, lexec_funcs, lfirmware_funcs, llog_funcs,
+	lglob_funcs, lexec_funcs, lfirmware_funcs, llog_funcs, ludev_funcs,
 #ifdef HOTPLUG2_BLKID
 	lblkid_funcs,
 #endif
@@ -93,6 +94,7 @@ luaopen_hotplug2_core(lua_State *L)
 	c = lua_newuserdata(L, sizeof(*c));
 	memset(c, 0, sizeof(*c));
 	c->rootfd = -1;
+	c->udevfd = -1;
 	c->passwd.path = "etc/passwd";
 	c->group.path = "etc/group";
 	c->budget_ms = LCORE_BUDGET_MS;

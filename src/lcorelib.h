@@ -41,6 +41,7 @@ struct lcore {
 	struct timespec		 deadline;
 	const char		*what;		/* lcore_pcall's label, for the log */
 	struct memcap		*memcap;	/* set_memory_cap's allocator */
+	int			 udevfd;	/* udev_broadcast's socket, or -1 */
 };
 
 /* The core of the function running now (its upvalue). */
@@ -64,6 +65,9 @@ void	lcore_resume(struct lcore *c, const struct timespec *t0);
 /* lpcall.c: put the message handler and the out-of-memory message in L's registry. */
 void	lpcall_open(lua_State *L);
 
+/* ludev.c: close udev_broadcast's socket. */
+void	ludev_close(struct lcore *c);
+
 /* lpasswd.c: forget a name file's text. */
 void	lpasswd_clear(struct idfile *f);
 
@@ -76,6 +80,7 @@ extern const luaL_Reg	lglob_funcs[];		/* glob */
 extern const luaL_Reg	lexec_funcs[];		/* executable, spawn, run */
 extern const luaL_Reg	lfirmware_funcs[];	/* firmware */
 extern const luaL_Reg	llog_funcs[];		/* log, print, now, set_verbose */
+extern const luaL_Reg	ludev_funcs[];		/* udev_broadcast, usec */
 #ifdef HOTPLUG2_BLKID
 extern const luaL_Reg	lblkid_funcs[];		/* blkid */
 #endif

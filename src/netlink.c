@@ -195,25 +195,31 @@ netlink_recv(int fd, struct uevent *ev, struct netlink_stats *st)
 }
 
 int
-netlink_send(int fd, const struct uevent *ev)
+netlink_multicast(int fd, unsigned int group, const void *buf, size_t len)
 {
 	struct sockaddr_nl	 sa;
 	ssize_t			 n;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.nl_family = AF_NETLINK;
-	sa.nl_groups = 1U << (NETLINK_UEVENT_GROUP - 1);
+	sa.nl_groups = 1U << (group - 1);
 	do
-		n = sendto(fd, ev->buf, ev->len, 0, (struct sockaddr *)&sa,
+		n = sendto(fd, buf, len, 0, (struct sockaddr *)&sa,
 		    sizeof(sa));
 	while (n == -1 && errno == EINTR);
 	if (n == -1)
 		return -1;
-	if ((size_t)n != ev->len) {
+	if ((size_t)n != len) {
 		errno = EMSGSIZE;
 		return -1;
 	}
 	return 0;
+}
+
+int
+netlink_send(int fd, const struct uevent *ev)
+{
+	return netlink_multicast(fd, NETLINK_UEVENT_GROUP, ev->buf, ev->len);
 }
 
 void

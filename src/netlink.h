@@ -58,6 +58,14 @@ int		 netlink_recv(int fd, struct uevent *ev, struct netlink_stats *st);
 /* Multicast an event to group 1, as hotplug2-dnode and coldplug do. */
 int		 netlink_send(int fd, const struct uevent *ev);
 
+/*
+ * Multicast len bytes to group (1 the kernel's, 2 libudev's).  Needs
+ * CAP_NET_ADMIN; the receivers see the sender's credentials.  0 or -1
+ * with errno set.
+ */
+int		 netlink_multicast(int fd, unsigned int group, const void *buf,
+		    size_t len);
+
 /* Log the counters at info level (monitor -v, daemon exit). */
 void		 netlink_stats_log(const struct netlink_stats *st);
 

@@ -227,11 +227,12 @@ script_load(const struct script_options *opts, int *nerrors)
 		return NULL;
 	}
 	lua_getfield(L, -1, "boot");
-	lua_createtable(L, 0, 7);
+	lua_createtable(L, 0, 8);
 	setfield_str(L, "config_dir", opts->config_dir);
 	setfield_str(L, "root", opts->root != NULL ? opts->root : "/");
 	setfield_str(L, "alias_file", alias_file);
 	setfield_str(L, "modprobe", opts->modprobe);
+	setfield_str(L, "udev", opts->udev);
 	lua_pushboolean(L, opts->dry_run);
 	lua_setfield(L, -2, "dry_run");
 	lua_pushinteger(L, (lua_Integer)opts->budget_ms);

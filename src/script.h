@@ -16,6 +16,7 @@ struct script_options {
 	int		 dry_run;	/* print actions instead of doing them */
 	unsigned int	 budget_ms;	/* per handler call; 0: 200 ms */
 	size_t		 mem_cap;	/* bytes for the Lua allocator; 0: 8 MiB */
+	const char	*udev;		/* udev compatibility: NULL or "auto", "on", "off" */
 };
 
 /*

@@ -230,6 +230,8 @@ function M.describe_action(act)
 		return ("firmware %s <- %s"):format(act.devpath, act.file or "(not found)")
 	elseif k == "setenv" then
 		return ("setenv %s=%s"):format(act.key, tostring(act.value))
+	elseif k == "tag" then
+		return "tag " .. act.name
 	elseif k == "stop" then
 		return "stop"
 	end
@@ -273,7 +275,7 @@ M.with_where = with_where
 -- control.settle_node() makes the planned node at once (hotplug2.rules,
 -- whose later commands expect it there).
 function M.new(o)
-	local core, sys, report = o.core, o.sys, o.report
+	local core, sys, report, track = o.core, o.sys, o.report, o.track
 	local report_at
 	if report then
 		local inner = report
@@ -1188,6 +1190,17 @@ function M.new(o)
 		if value ~= nil then value = tostring(value) end
 		if report then report { "setenv", key = key, value = value } end
 		ev[key] = value
+	end
+
+	-- tag(ev, "uaccess"): the device carries udev's tag, which libudev
+	-- clients filter on (logind's seat and uaccess, systemd's systemd).
+	-- It goes into udev's database and broadcast, nowhere else.
+	function A.tag(ev, name)
+		if type(name) ~= "string" or not name:find("^[%w_%-]+$") then
+			error(("tag: bad tag name %s"):format(tostring(name)), 2)
+		end
+		if report then report { "tag", name = name } end
+		if track then track("tag", ev, name) end
 	end
 
 	-- log.info("fmt", ...), log.warn, log.debug; log(...) is log.info.

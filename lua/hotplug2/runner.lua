@@ -12,11 +12,13 @@
 --   dry_run  print every action (through core.print) instead of doing it
 --   call     protected call, function(f, ...) -> ok, ...; default core.pcall
 --   config   settings handler files see as `config` (see actions.default_config)
+--   udev     a hotplug2.udevdb: after each event, udev's database entry and broadcast
 local match = require "hotplug2.match"
 local actions = require "hotplug2.actions"
 local mdev = require "hotplug2.mdev"
 local rules = require "hotplug2.rules"
 local device = require "hotplug2.device"
+local udevdb = require "hotplug2.udevdb"
 
 local M = {}
 local Runner = {}
@@ -55,6 +57,8 @@ function M.new(o)
 		files = {},
 		problems = {},
 		current = nil,
+		udev = o.udev,
+		udev_state = nil,
 		libraries = {
 			math = math, table = table,
 			string = o.core.string_library and o.core.string_library() or string,
@@ -82,6 +86,7 @@ function M.new(o)
 		sys = sys,
 		report = report and function(act) report(act, self.current) end,
 		config = o.config,
+		track = function(kind, ev, value) self:track(kind, ev, value) end,
 	}
 	-- A match's parents = { ... }: the device or an ancestor it holds
 	-- for.  It reads sysfs, so it always runs protected.
@@ -222,6 +227,17 @@ function Runner:load_dir(dir)
 	return #self.problems
 end
 
+-- What udev's database and broadcast need from the handlers of one event
+-- (see hotplug2.udevdb's record) besides its links: its tags, in order.
+function Runner:track(kind, ev, value)
+	local st = self.udev_state
+	if not st or ev ~= self.current then return end
+	if kind == "tag" and not st.tagged[value] then
+		st.tagged[value] = true
+		st.tags[#st.tags + 1] = value
+	end
+end
+
 -- Run one event through the handlers, in file order and then
 -- registration order, then do what they planned (the node, the links,
 -- exec's commands; see actions.new), also after a stop and when a
@@ -231,9 +247,13 @@ end
 -- nothing and its device owns no link.
 function Runner:handle(ev)
 	local hs, call, failed = self.handlers, self.call, 0
+	local udev = self.udev
 	self.current = ev
 	device.next_event()
 	self.control.begin(ev)
+	if udev then
+		self.udev_state = { kernel = copy(ev), links = {}, tags = {}, tagged = {} }
+	end
 	for i = 1, #hs do
 		local h = hs[i]
 		local hit
@@ -259,7 +279,21 @@ function Runner:handle(ev)
 	-- Never nil: a key set to nil would be dropped and made again,
 	-- rehashing the runner's table, at every event.
 	self.last_event = event or false
-	return failed + late
+	failed = failed + late
+	-- Once the handlers and their actions are done: udev's database
+	-- entry, then the broadcast, so a client that hears of the device
+	-- finds its entry.  Its links are those the device claims now.
+	if udev then
+		local st = self.udev_state
+		self.udev_state = nil
+		local owned = event and event.owned
+		if owned then
+			for link, o in pairs(owned) do st.links[link] = o.priority end
+		end
+		local ok = call(udev.record, udev, ev, st)
+		if not ok then failed = failed + 1 end
+	end
+	return failed
 end
 
 -- The daemon's entry: build everything from script_options.
@@ -284,7 +318,21 @@ function M.boot(opts)
 				tostring(ev and ev.DEVPATH), actions.describe(act)))
 		end
 	end
-	local r = M.new { core = core, dry_run = opts.dry_run, config = config, report = report }
+	-- udev compatibility (docs/udev-compat.md): "off"; "on", database and
+	-- broadcast; "auto", the database, and the broadcast only when the
+	-- root is the system's.
+	local udev
+	local mode = opts.udev or "auto"
+	if mode ~= "off" and not opts.dry_run then
+		local broadcast = mode == "on" or (opts.root or "/") == "/"
+		udev = udevdb.new { core = core, broadcast = broadcast }
+		if broadcast then
+			local ok, err = pcall(udev.mark_running, udev)
+			if not ok then core.log("warn", tostring(err)) end
+		end
+	end
+	local r = M.new { core = core, dry_run = opts.dry_run, config = config, report = report,
+		udev = udev }
 	local n = r:load_dir(opts.config_dir)
 	return r, n
 end

@@ -137,9 +137,10 @@ bare() {
 	row "bare netlink listener (ceiling)" "$n" "$ms" - "$1" "$2 ENOBUFS" -
 }
 
-# hotplug2 NAME N CONFIG_DIR
+# hotplug2 NAME N CONFIG_DIR [OPTION...]
 hp2() {
 	name=$1 n=$2 conf=$3
+	shift 3
 	cg_new
 	rm -rf "$W/root/dev" "$W/hp2.err"
 	mkdir -p "$W/root/dev"
@@ -147,7 +148,7 @@ hp2() {
 	sh -c 'echo $$ >"$1/tasks"; shift; exec "$@"' sh "$CG" \
 	    "$B/hotplug2" -f -v -c "$conf" --root "$W/root" \
 	    --modprobe /bin/true ${ALIAS:+--alias-file "$ALIAS"} \
-	    --ready-fd 3 3>"$W/hp2.ready" \
+	    --ready-fd 3 "$@" 3>"$W/hp2.ready" \
 	    2>"$W/hp2.err" &
 	PID=$!
 	while [ ! -s "$W/hp2.ready" ]; do sleep 0.01; done
@@ -218,6 +219,7 @@ echo "|---|---|---|---|---|---|---|"
 for n in $COUNTS; do
 	bare "$n"
 	hp2 "hotplug2, default scripts" "$n" "$SRC/lua/defaults"
+	hp2 "hotplug2, default scripts, --no-udev" "$n" "$SRC/lua/defaults" --no-udev
 	hp2 "hotplug2, one-handler script" "$n" "$W/one"
 	mdev "$n" -df
 	mdev "$n" -dfv

@@ -35,9 +35,10 @@ fresh() {
 	cp /etc/group /etc/passwd "$SCRATCH/root/etc/"
 }
 
-run() {
+run() {	# run CONFIG_DIR REPEAT [UDEV_MODE]: udev's database by default, as under --root
 	"$BUILD/script_replay" --root "$SCRATCH/root" --config-dir "$1" \
-	    --alias-file "${ALIAS}" --modprobe /bin/true --bench --repeat "$2" 2>/dev/null
+	    --alias-file "${ALIAS}" --modprobe /bin/true --bench --repeat "$2" \
+	    --udev "${3:-auto}" 2>/dev/null
 }
 
 echo "alias index: ${ALIAS:-none} ($( [ -n "$ALIAS" ] && wc -l <"$ALIAS" || echo 0) lines)"
@@ -47,3 +48,18 @@ printf 'default scripts, first pass: '; run "$SRC/lua/defaults" 1
 printf 'default scripts, repeat:     '; run "$SRC/lua/defaults" "$REPEAT"
 fresh
 printf 'empty directory, repeat:     '; run "$SCRATCH/empty" "$REPEAT"
+# udev compatibility's share (docs/udev-compat.md): the same runs without
+# the database, and with the broadcast too (group 2 needs root).
+fresh
+printf 'default scripts, repeat, --no-udev:  '; run "$SRC/lua/defaults" "$REPEAT" off
+fresh
+printf 'empty directory, repeat, --no-udev:  '; run "$SCRATCH/empty" "$REPEAT" off
+# In a network namespace of its own, so that no libudev client on the host
+# hears the benchmark's events.
+if [ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null; then
+	fresh
+	printf 'default scripts, repeat, --udev:     '
+	unshare -n "$BUILD/script_replay" --root "$SCRATCH/root" --config-dir "$SRC/lua/defaults" \
+	    --alias-file "${ALIAS}" --modprobe /bin/true --bench --repeat "$REPEAT" \
+	    --udev on 2>/dev/null
+fi

@@ -64,9 +64,12 @@ echo "all $total devtmpfs nodes present with the same type and major:minor"
 [ "$(stat -c %g "$ROOT/dev/tty0")" = 5 ] || fail "/dev/tty0 is not group 5"
 [ "$(stat -c %a "$ROOT/dev/tty0")" = 620 ] || fail "/dev/tty0 is not 0620"
 
-# Nothing left outside ROOT/dev and the files we made.
-extra=$(cd "$ROOT" && find . -mindepth 1 -maxdepth 1 ! -name dev ! -name etc ! -name sys)
+# Nothing left outside ROOT/dev, udev's database (ROOT/run/udev: data and
+# tags, no control file without --udev) and the files we made.
+extra=$(cd "$ROOT" && find . -mindepth 1 -maxdepth 1 ! -name dev ! -name etc ! -name sys ! -name run)
 [ -z "$extra" ] || fail "unexpected files in the root: $extra"
+extra=$(cd "$ROOT/run" && find . -mindepth 1 -maxdepth 2 ! -path ./udev ! -path ./udev/data ! -path ./udev/tags)
+[ -z "$extra" ] || fail "unexpected files in ROOT/run: $extra"
 
 # Modules: each one modules.alias names is requested once, and none that
 # /sys/module shows loaded.

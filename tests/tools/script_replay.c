@@ -127,7 +127,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: script_replay [--root DIR] [--config-dir DIR] "
 	    "[--alias-file FILE] [--modprobe PROG] [--dry-run] [--sysfs DIR] "
-	    "[--repeat N] [--bench] [-v]\n"
+	    "[--repeat N] [--bench] [--udev MODE] [-v]\n"
 	    "Hands an \"add\" event for every uevent file under SYSFS/devices "
 	    "to the scripts.\n");
 	exit(EXIT_USAGE);
@@ -145,6 +145,7 @@ main(int argc, char *argv[])
 		{ "repeat",	required_argument,	NULL, 'r' },
 		{ "root",	required_argument,	NULL, 'R' },
 		{ "sysfs",	required_argument,	NULL, 's' },
+		{ "udev",	required_argument,	NULL, 'u' },
 		{ NULL,		0,			NULL, 0 }
 	};
 	struct script_options	 opts;
@@ -169,6 +170,7 @@ main(int argc, char *argv[])
 		case 'r': repeat = atol(optarg); break;
 		case 'R': opts.root = optarg; break;
 		case 's': sysfs = optarg; break;
+		case 'u': opts.udev = optarg; break;
 		case 'v': verbose++; break;
 		default: usage();
 		}
