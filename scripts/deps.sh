@@ -24,6 +24,11 @@ if [ -n "$missing" ]; then
 	apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
 
+# Debian's udev, extracted (never installed) as the oracle of tests/oracle/udev_links.sh.
+if [ "$(id -u)" = 0 ]; then
+	scripts/udev-oracle.sh
+fi
+
 [ "${1:-}" = --no-build ] && exit 0
 werror=OFF; [ "${CI:-}" = true ] && werror=ON
 cmake -S . -B build -DHOTPLUG2_WERROR=$werror >/dev/null
