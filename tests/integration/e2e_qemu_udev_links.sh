@@ -35,7 +35,7 @@ start=67584, size=61440, type=EBD0A0A2-B9E5-4433-87C0-68B6B72699C7, uuid=7F1D3B2
 EOS
 mkfs.ext4 -q -F -L HP2EXT4 -U 3c6f1e2a-8b4d-4f9e-a7c1-5d2b8e0f6a93 \
     -E offset=$((2048 * 512)) "$S/gpt.img" 32M || fail "mkfs.ext4 on gpt.img"
-mkfs.vfat --offset 67584 -n HP2VFAT -i 4A5B6C7D "$S/gpt.img" 30720 >/dev/null ||
+mkfs.vfat --offset 67584 -n HP2VFAT -i 4A5B6C7D "$S/gpt.img" 30720 >"$S/mkfs.out" 2>&1 ||
 	fail "mkfs.vfat on gpt.img"
 truncate -s 16M "$S/scsi.img"
 printf 'label: dos\nlabel-id: 0x48503253\nstart=2048, type=83\n' | sfdisk -q "$S/scsi.img" ||
