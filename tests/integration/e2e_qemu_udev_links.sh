@@ -5,7 +5,8 @@
 # one has no USB or sound drivers), a virtio disk with a GPT holding a
 # labelled ext4 and a labelled vfat partition beside the plain one qemu-run
 # gives, a virtio-scsi disk with an MBR and a CD-ROM with an ISO, a USB
-# stick, keyboard, tablet and serial adapter, and an intel-hda sound card.
+# stick, keyboard, tablet, serial adapter and sound card, and an intel-hda
+# sound card.  (qemu emulates no camera: no v4l links.)
 # udevd, udevadm, their libraries, helpers and rules go into the
 # initramfs; the guest runs udevd, then hotplug2, and prints both link
 # lists, which tests/oracle/udev_compare.sh compares with the differences
@@ -42,7 +43,7 @@ printf 'label: dos\nlabel-id: 0x48503253\nstart=2048, type=83\n' | sfdisk -q "$S
 	fail "sfdisk on scsi.img"
 mkdir -p "$S/iso"
 echo "hotplug2 udev oracle" >"$S/iso/README"
-xorriso -as mkisofs -quiet -V HP2CD -o "$S/cd.iso" "$S/iso" 2>"$S/xorriso.err" ||
+xorriso -as mkisofs -quiet -V HP2CD --modification-date=2026010100000000 -o "$S/cd.iso" "$S/iso" 2>"$S/xorriso.err" ||
 	fail "xorriso: $(cat "$S/xorriso.err")"
 truncate -s 16M "$S/usb.img"
 mkfs.ext4 -q -F -L HP2USB -U 9b2e4d6f-1a3c-4e5b-8f7a-0c9d2e4b6a18 "$S/usb.img" ||
@@ -57,17 +58,19 @@ devices="-device virtio-scsi-pci,id=scsi0
 -device scsi-hd,drive=sd0,bus=scsi0.0,serial=HP2SCSI0001
 -drive if=none,id=cd0,format=raw,media=cdrom,readonly=on,file=$S/cd.iso
 -device scsi-cd,drive=cd0,bus=scsi0.0
--device qemu-xhci,id=xhci
+-device qemu-xhci,id=xhci,p2=8,p3=8
 -drive if=none,id=stick0,format=raw,file=$S/usb.img
 -device usb-storage,drive=stick0,bus=xhci.0,serial=HP2USB0001
 -device usb-kbd,bus=xhci.0 -device usb-tablet,bus=xhci.0
--chardev null,id=ser0 -device usb-serial,chardev=ser0,bus=xhci.0
--device intel-hda -device hda-duplex"
+-chardev file,id=ser0,path=$S/usb-serial.out -device usb-serial,chardev=ser0,bus=xhci.0
+-device usb-audio,audiodev=snd0,bus=xhci.0
+-audiodev none,id=snd0 -device intel-hda -device hda-duplex,audiodev=snd0"
 modules="virtio_pci virtio_blk virtio_net virtio_scsi sd_mod sr_mod xhci_pci
-usb_storage usbhid hid_generic evdev ftdi_sio snd_hda_intel snd_hda_codec_generic"
+usb_storage usbhid hid_generic evdev ftdi_sio snd_hda_intel snd_hda_codec_generic
+snd_usb_audio"
 expect="/sys/class/block/vda /sys/class/block/vdb2 /sys/class/block/sda1
 /sys/class/block/sr0 /sys/class/block/sdb /sys/class/tty/ttyUSB0
-/sys/class/sound/controlC0"
+/sys/class/sound/controlC0 /sys/class/sound/controlC1"
 
 # udevd, udevadm, the helpers, each with the libraries ldd names; the
 # oracle's libraries at their paths in the cache, which LD_LIBRARY_PATH
