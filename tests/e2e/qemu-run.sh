@@ -243,6 +243,8 @@ guest_wait() {
 
 E2E_SCRATCH=$scratch
 start=$(e2e_now_ms)
+# $qemu_args (from -Q) is split at blanks on purpose.
+# shellcheck disable=SC2086
 timeout -k 5 "$timeout" qemu-system-x86_64 -accel "$accel" -M pc -m "$mem" \
     -smp 1 -nodefaults -no-user-config -display none -no-reboot \
     -kernel "$vmlinuz" -initrd "$scratch/initramfs.cpio" \

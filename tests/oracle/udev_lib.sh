@@ -48,7 +48,7 @@ udev_libdir() {
 udev_mknodes() {
 	for udev_d in /sys/dev/char/* /sys/dev/block/*; do
 		[ -r "$udev_d/uevent" ] || continue
-		udev_name= udev_mode=0600
+		udev_name='' udev_mode=0600
 		while IFS='=' read -r udev_k udev_v; do
 			case $udev_k in
 			DEVNAME) udev_name=$udev_v ;;
@@ -137,7 +137,7 @@ udev_host_run() {
 		mount -t tmpfs -o mode=0755 udev-oracle /etc/udev || return 1
 	fi
 	mount --bind "$1/lib-udev" /usr/lib/udev || return 1
-	if ! [ /lib/udev -ef /usr/lib/udev ]; then
+	if [ "$(readlink -f /lib/udev)" != "$(readlink -f /usr/lib/udev)" ]; then
 		mount --bind "$1/lib-udev" /lib/udev || return 1
 	fi
 	udev_mknodes /dev || return 1
