@@ -33,7 +33,7 @@ unshare -m -n sh -c 'mount -t tmpfs none /mnt' 2>/dev/null ||
 
 # --- the oracle ---
 udev_libdir "$SCRATCH/lib-udev" || fail "unable to copy the oracle's rules"
-timeout -k 5 300 unshare -m -n sh -c '. "$1" && udev_host_run "$2"' sh \
+timeout -k 5 200 unshare -m -n sh -c '. "$1" && udev_host_run "$2"' sh \
     "$oracle/udev_lib.sh" "$SCRATCH" ||
 	fail "the udev oracle failed: $(tail -n 20 "$SCRATCH/udevd.log" 2>/dev/null)"
 n=$(wc -l <"$SCRATCH/udev.links")
@@ -48,7 +48,7 @@ cp /etc/passwd /etc/group "$SCRATCH/root/etc/"
 # No module is loaded on the host: a modprobe that does nothing.
 printf '#!/bin/sh\nexit 0\n' >"$SCRATCH/modprobe"
 chmod 755 "$SCRATCH/modprobe"
-timeout 120 "$HOTPLUG2" -f --root "$SCRATCH/root" -c "$SOURCE_DIR/lua/defaults" \
+timeout 60 "$HOTPLUG2" -f --root "$SCRATCH/root" -c "$SOURCE_DIR/lua/defaults" \
     --modprobe "$SCRATCH/modprobe" --coldplug --once 2>"$SCRATCH/hotplug2.err" ||
 	fail "hotplug2 --coldplug --once: $(tail -n 5 "$SCRATCH/hotplug2.err")"
 udev_record "$SCRATCH/root/dev" >"$SCRATCH/hotplug2.links"
