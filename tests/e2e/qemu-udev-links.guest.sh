@@ -36,9 +36,10 @@ mount -t tmpfs -o mode=0755 udev-oracle /dev || e2e_fail "unable to mount a tmpf
 udev_mknodes /dev || e2e_fail "unable to make the nodes"
 udev_daemon_start /lib/udev /run/udevd.log || e2e_fail "systemd-udevd did not start"
 udev_coldplug || e2e_fail "trigger or settle failed: $(tail -n 20 /run/udevd.log)"
+udev_daemon_stop
+udev_retry_failed /run/udevd.log
 udev_record /dev | sed 's/^/UDEV-LINK /'
 udevadm info --export-db | sed 's/^/UDEV-DB /'
-udev_daemon_stop
 grep -i 'error\|fail' /run/udevd.log | head -n 10 | sed 's/^/udevd: /'
 umount /dev || e2e_fail "unable to unmount udev's /dev"
 

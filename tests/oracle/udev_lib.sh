@@ -146,8 +146,33 @@ udev_host_run() {
 	    return 1
 	udev_rc=0
 	udev_coldplug || udev_rc=$?
+	udev_daemon_stop
+	udev_retry_failed "$1/udevd.log" \
+	    unshare -m sh -c 'mount -t sysfs -o ro udev-oracle /sys && exec "$0" "$@"'
 	udev_record /dev >"$1/udev.links"
 	udevadm info --export-db >"$1/udev.db" || true
-	udev_daemon_stop
 	return $udev_rc
+}
+
+# udev_retry_failed LOG [WRAPPER...]: the devices udevd gave up on ("NAME:
+# Failed to process device" in its LOG), run through "udevadm test", which
+# applies the same rules and links.  The worker takes a lock on a disk's
+# node before it runs any rule, and where nobody may open the node (this
+# machine's /dev/vda: EPERM, on devtmpfs too) the whole event fails;
+# udevadm test takes no lock, and only what needs the open (blkid) fails,
+# as it does for hotplug2.  Prints what it retried.
+udev_retry_failed() {
+	udev_failed_log=$1
+	shift
+	sed -n 's/^\([^ :]*\): Failed to process device.*/\1/p' "$udev_failed_log" | sort -u |
+	while read -r udev_name; do
+		for udev_d in /sys/dev/char/* /sys/dev/block/*; do
+			udev_p=$(cd -P "$udev_d" && pwd) || continue
+			[ "${udev_p##*/}" = "$udev_name" ] || continue
+			echo "udevd could not process $udev_name ($(grep "^$udev_name: Failed to process" "$udev_failed_log" | head -n 1 | sed 's/.*ignoring: //')); udevadm test applies its rules"
+			LD_LIBRARY_PATH=$(udev_ld_path) "$@" "$UDEV_ORACLE/bin/udevadm" \
+			    test --action=add "$udev_p" >>"$udev_failed_log.test" 2>&1 ||
+			    echo "udevadm test $udev_p failed too"
+		done
+	done
 }
