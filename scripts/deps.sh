@@ -24,8 +24,11 @@ if [ -n "$missing" ]; then
 	apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
 
-# Debian's udev as a libudev client for the udev compatibility tests (extracted, never installed).
-[ "$(id -u)" = 0 ] && sh scripts/udev-oracle.sh >/dev/null
+# Debian's udev, extracted (never installed): the oracle of tests/oracle/udev_links.sh
+# and the libudev clients of the udev compatibility tests.
+if [ "$(id -u)" = 0 ]; then
+	scripts/udev-oracle.sh
+fi
 
 [ "${1:-}" = --no-build ] && exit 0
 werror=OFF; [ "${CI:-}" = true ] && werror=ON

@@ -1,20 +1,57 @@
 #!/bin/sh
-# Debian's udev 252 extracted as a libudev client for the tests (udevadm, libudev1), never installed
-# and never started as a daemon.  Idempotent: does nothing when the extraction is there.
-# usage: scripts/udev-oracle.sh [DIR]     (default /var/cache/hotplug2/udev-oracle)
-# Prints the root of the extraction; run udevadm as
-#   LD_LIBRARY_PATH=$R/usr/lib/x86_64-linux-gnu/systemd:$R/usr/lib/x86_64-linux-gnu $R/bin/udevadm
+# Fetch Debian's udev (systemd-udevd, udevadm, the rules and helpers) as an
+# oracle for tests/oracle/udev_links.sh: downloaded with apt-get and
+# extracted into a cache, never installed, so no udevd ever starts against
+# the host's /dev.  Does nothing when the cache already holds this version.
+# usage: scripts/udev-oracle.sh   (HOTPLUG2_CACHE_DIR overrides /var/cache/hotplug2)
 set -eu
-dir=${1:-/var/cache/hotplug2/udev-oracle}
-root=$dir/root
-if [ ! -x "$root/bin/udevadm" ]; then
-	[ "$(id -u)" = 0 ] || { echo "udev-oracle.sh: run as root to fetch udev" >&2; exit 1; }
-	mkdir -p "$dir/debs" "$root"
-	(cd "$dir/debs" && apt-get download udev libsystemd-shared libudev1 >/dev/null 2>&1) || {
-		apt-get update -qq >/dev/null
-		(cd "$dir/debs" && apt-get download udev libsystemd-shared libudev1 >/dev/null)
-	}
-	for deb in "$dir"/debs/*.deb; do dpkg-deb -x "$deb" "$root"; done
-	[ -x "$root/bin/udevadm" ] || { echo "udev-oracle.sh: no udevadm in $root" >&2; exit 1; }
+
+PACKAGES="udev libsystemd-shared libudev1"
+cache=${HOTPLUG2_CACHE_DIR:-/var/cache/hotplug2}/udev-oracle
+dest=$cache/root
+
+die() {
+	echo "udev-oracle.sh: $*" >&2
+	exit 1
+}
+
+[ "$(id -u)" = 0 ] || die "run as root"
+candidate() {
+	apt-cache policy udev 2>/dev/null | awk '/Candidate:/ { print $2; exit }'
+}
+ver=$(candidate)
+if [ -z "$ver" ] || [ "$ver" = "(none)" ]; then
+	apt-get update -qq >/dev/null
+	ver=$(candidate)
 fi
-echo "$root"
+if [ -z "$ver" ] || [ "$ver" = "(none)" ]; then
+	[ -x "$dest/bin/udevadm" ] ||
+		die "cannot resolve the udev package and have no cached copy"
+	echo "udev-oracle.sh: cannot resolve udev; keeping the cached copy" >&2
+	exit 0
+fi
+if [ -r "$cache/version" ] && [ "$(cat "$cache/version")" = "$ver" ] &&
+    [ -x "$dest/bin/udevadm" ] && [ -r "$dest/lib/udev/hwdb.bin" ]; then
+	exit 0
+fi
+
+echo "udev-oracle.sh: extracting $PACKAGES $ver into $dest" >&2
+mkdir -p "$cache"
+tmp=$(mktemp -d "$cache/download.XXXXXX")
+trap 'rm -rf "$tmp" "$dest.new"' EXIT
+(cd "$tmp" && apt-get download -qq -o APT::Sandbox::User=root $PACKAGES) ||
+	die "unable to download $PACKAGES"
+rm -rf "$dest.new"
+mkdir "$dest.new"
+for deb in "$tmp"/*.deb; do
+	dpkg-deb -x "$deb" "$dest.new"
+done
+# The package's postinst compiles the hardware database; so do we, into the
+# extracted tree (udevd reads /lib/udev/hwdb.bin on Debian).
+LD_LIBRARY_PATH=$dest.new/usr/lib/x86_64-linux-gnu/systemd:$dest.new/usr/lib/x86_64-linux-gnu \
+    "$dest.new/bin/systemd-hwdb" --root "$dest.new" update --usr ||
+	die "systemd-hwdb update failed"
+[ -r "$dest.new/lib/udev/hwdb.bin" ] || die "systemd-hwdb wrote no lib/udev/hwdb.bin"
+rm -rf "$dest"
+mv "$dest.new" "$dest"
+echo "$ver" >"$cache/version"

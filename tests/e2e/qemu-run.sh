@@ -1,12 +1,18 @@
 #!/bin/sh
-# Boot Debian's cloud kernel under qemu (TCG, no KVM needed) from an initramfs
+# Boot Debian's cloud (or generic) kernel under qemu (TCG, no KVM needed) from an initramfs
 # made here, run one guest script as its init, optionally drive hot-plug
 # through the qemu monitor, and report the guest script's result.
 #
 # usage: qemu-run.sh [-k] [-t SECONDS] [-m MEM] [-M "MODULE..."]
 #                    [-b BINARY[:DEST]]... [-f SOURCE:DEST]... [-d IMAGE]
 #                    [-c CHOREOGRAPHY] [-L LOG] [-e NAME=VALUE]...
-#                    [-a KERNEL-ARGS] GUEST_SCRIPT
+#                    [-a KERNEL-ARGS] [-K cloud|generic] [-Q "QEMU-ARGS"]...
+#                    GUEST_SCRIPT
+#
+# -K picks the kernel scripts/e2e-deps.sh extracted: cloud (the default,
+# linux-image-cloud-amd64: virtio and little else) or generic
+# (linux-image-amd64: USB, sound, SCSI CD-ROMs too).  -Q adds arguments to
+# qemu's command line (split at blanks), e.g. more devices.
 #
 # The initramfs holds busybox (static, its applets linked into /bin on boot),
 # the kernel modules named by -M with everything they depend on (default
@@ -41,7 +47,7 @@ usage() {
 	echo "usage: qemu-run.sh [-k] [-t SECONDS] [-m MEM] [-M \"MODULE...\"]" \
 	    "[-b BINARY[:DEST]]... [-f SOURCE:DEST]... [-d IMAGE]" \
 	    "[-c CHOREOGRAPHY] [-L LOG] [-e NAME=VALUE]... [-a KERNEL-ARGS]" \
-	    "GUEST_SCRIPT" >&2
+	    "[-K cloud|generic] [-Q \"QEMU-ARGS\"]... GUEST_SCRIPT" >&2
 	exit 100
 }
 
@@ -56,6 +62,8 @@ log=
 keep=0
 exports=
 append=
+kernel=cloud
+qemu_args=
 # TCG is what CI has; E2E_QEMU_ACCEL=kvm is only for quick local runs.
 accel=${E2E_QEMU_ACCEL:-tcg}
 nl='
@@ -74,7 +82,7 @@ add_export() {
 export ${1%%=*}=$(quote "${1#*=}")"
 }
 
-while getopts kt:m:M:b:f:d:c:L:e:a: opt; do
+while getopts kt:m:M:b:f:d:c:L:e:a:K:Q: opt; do
 	case $opt in
 	k) keep=1 ;;
 	t) timeout=$OPTARG ;;
@@ -87,6 +95,8 @@ while getopts kt:m:M:b:f:d:c:L:e:a: opt; do
 	L) log=$OPTARG ;;
 	e) add_export "$OPTARG" ;;
 	a) append=$OPTARG ;;
+	K) kernel=$OPTARG ;;
+	Q) qemu_args="$qemu_args $OPTARG" ;;
 	*) usage ;;
 	esac
 done
@@ -101,9 +111,13 @@ case ${file_is_static:-} in
 *"not a dynamic executable"*) ;;
 *) e2e_skip "no static /bin/busybox (package busybox-static)" ;;
 esac
-kdir=$E2E_CACHE/linux-cloud
+case $kernel in
+cloud|generic) ;;
+*) usage ;;
+esac
+kdir=$E2E_CACHE/linux-$kernel
 [ -r "$kdir/version" ] ||
-    e2e_skip "no extracted cloud kernel in $kdir; run scripts/e2e-deps.sh"
+    e2e_skip "no extracted $kernel kernel in $kdir; run scripts/e2e-deps.sh"
 kver=$(cat "$kdir/version")
 vmlinuz=$kdir/boot/vmlinuz-$kver
 [ -r "$vmlinuz" ] || e2e_skip "no $vmlinuz; run scripts/e2e-deps.sh"
@@ -229,6 +243,8 @@ guest_wait() {
 
 E2E_SCRATCH=$scratch
 start=$(e2e_now_ms)
+# $qemu_args (from -Q) is split at blanks on purpose.
+# shellcheck disable=SC2086
 timeout -k 5 "$timeout" qemu-system-x86_64 -accel "$accel" -M pc -m "$mem" \
     -smp 1 -nodefaults -no-user-config -display none -no-reboot \
     -kernel "$vmlinuz" -initrd "$scratch/initramfs.cpio" \
@@ -237,7 +253,7 @@ timeout -k 5 "$timeout" qemu-system-x86_64 -accel "$accel" -M pc -m "$mem" \
     -drive "if=none,id=disk0,format=raw,file=$disk" \
     -device virtio-blk-pci,drive=disk0,id=vda \
     -netdev user,id=net0 -device virtio-net-pci,netdev=net0,id=net0 \
-    </dev/null >"$scratch/qemu.out" 2>&1 &
+    $qemu_args </dev/null >"$scratch/qemu.out" 2>&1 &
 e2e_pid=$!
 
 status=0
