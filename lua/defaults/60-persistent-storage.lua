@@ -38,7 +38,8 @@ on({ ACTION = { "add", "change" }, SUBSYSTEM = "block", DEVNAME = STORAGE,
 	local suffix = part and ("-part" .. n) or ""
 
 	-- Identity: usb_id for USB storage, storage_id for the rest (a partition gets its disk's).
-	local usb = name:find("^s[dr]") and parent(ev, "usb")
+	-- (Every USB device sits below a root hub, usbN: cheaper than walking the parents.)
+	local usb = name:find("^s[dr]") and ev.DEVPATH:find("/usb%d+/")
 	import_builtin(ev, usb and "usb_id" or "storage_id")
 
 	if name:find("^nvme") then
@@ -81,8 +82,8 @@ on({ ACTION = { "add", "change" }, SUBSYSTEM = "block", DEVNAME = STORAGE,
 		local uuid = parent_attr(ev, "uuid")
 		if has(uuid) then make_link(ev, "disk/by-id/pmem-" .. safe(uuid)) end
 	end
-	-- FireWire storage: the unit's id.
-	if name:find("^s[dr]") then
+	-- FireWire storage: the unit's id (SBP-2 units sit below fwN.M).
+	if name:find("^s[dr]") and ev.DEVPATH:find("/fw%d") then
 		local id = parent_attr(ev, "ieee1394_id")
 		if has(id) then make_link(ev, "disk/by-id/ieee1394-" .. safe(id) .. suffix) end
 	end

@@ -22,11 +22,22 @@ return function(ctx, ev)
 	local dev = ctx.dev
 	local attr = ctx.attr
 
+	-- Each device is looked at once per run: the walks below cross the same ones.
+	local seen = {}
+	local function info_of(p)
+		local i = seen[p]
+		if i == nil then
+			i = dev.info(p) or false
+			seen[p] = i
+		end
+		return i or nil
+	end
+
 	-- The nearest ancestor that is a device, or nil at the top.
 	local function parent_of(info)
 		local p = up(info.devpath)
 		while p do
-			local i = dev.info(p)
+			local i = info_of(p)
 			if i then return i end
 			p = up(p)
 		end
@@ -78,8 +89,11 @@ return function(ctx, ev)
 		return tonumber(h), tonumber(b), tonumber(t), tonumber(l)
 	end
 
+	-- udev's parent with subsystem scsi and that type.
 	local function scsi_parent(info, devtype)
-		return dev.parent(info.devpath, "scsi", devtype)
+		local p = parent_of(info)
+		while p and not (p.subsystem == "scsi" and p.devtype == devtype) do p = parent_of(p) end
+		return p
 	end
 
 	local function scsi_fc(info)
@@ -233,7 +247,7 @@ return function(ctx, ev)
 		scm = "scm", ccw = "ccw", ccwgroup = "ccwgroup", iucv = "iucv" }
 	local transport = { platform = true, scm = true, ccw = true, ccwgroup = true, iucv = true }
 
-	local first = dev.info(ev.DEVPATH)
+	local first = info_of(ev.DEVPATH)
 	if not first then return {} end
 	local info = first
 	while info do
@@ -289,7 +303,7 @@ return function(ctx, ev)
 					local ctrl = first.kernel:match("^(nvme%d+)")
 					local target = ctrl and ctx.core.readlink("sys/class/nvme/" .. ctrl)
 					local p = target and target:match("^%.%./%.%.(/devices/.*)$")
-					info = p and dev.info(p)
+					info = p and info_of(p)
 					if not info then return {} end
 				end
 				info = skip(info, "nvme")

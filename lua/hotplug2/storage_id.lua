@@ -143,7 +143,8 @@ local function scsi(ctx, disk, props)
 	props[#props + 1] = { "ID_TYPE", TYPES[tonumber(line("type") or "")] or "generic" }
 	-- scsi_id pads vendor to 8 and model to 16 characters.
 	local prefix = (vendor .. (" "):rep(8)):sub(1, 8) .. (model .. (" "):rep(16)):sub(1, 16)
-	local serial, short, wwn = page83(raw("vpd_pg83"), prefix)
+	local pg83 = raw("vpd_pg83")
+	local serial, short, wwn = page83(pg83, prefix)
 	if not serial then serial, short = page80(raw("vpd_pg80"), prefix) end
 	if serial then
 		props[#props + 1] = { "ID_SERIAL", clean(serial) }
@@ -158,7 +159,7 @@ local function scsi(ctx, disk, props)
 	end
 	-- scsi_id reads page 0x80 too when it asks for page 0x83: the unit serial number as it is.
 	local _, unit
-	if raw("vpd_pg83") then _, unit = page80(raw("vpd_pg80"), prefix) end
+	if pg83 then _, unit = page80(raw("vpd_pg80"), prefix) end
 	unit = unit and unit:match("^[^%z]*")
 	if unit and unit ~= "" then props[#props + 1] = { "ID_SCSI_SERIAL", unit } end
 end
@@ -214,7 +215,7 @@ return function(ctx, ev)
 			add("ID_SERIAL", attr_value(serial))
 		end
 	elseif name:find("^sd") or name:find("^sr") then
-		if ctx.dev.parent(disk.devpath, "usb") then return props end
+		if disk.devpath:find("/usb%d+/") then return props end
 		scsi(ctx, disk, props)
 		if props[1] == nil or props[1][1] ~= "ID_ATA" then add("ID_BUS", "scsi") end
 	end
