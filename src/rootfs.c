@@ -688,6 +688,69 @@ walk_open(struct walk *w, int follow, int flags, const char **why)
 	}
 }
 
+/*
+ * rootfs_open_file's common case in three calls where the kernel has
+ * openat2: the directory in one lookup that stays beneath dirfd (following
+ * links inside it when follow is set, none otherwise), then the leaf
+ * looked at and opened as the walk does.  Returns the descriptor; -1 with
+ * ENOENT when the file is not there (the lookup's answer is the walk's);
+ * -2 when the walk must decide (no openat2, a link at the leaf, a lookup
+ * refused for any other reason), so every refusal keeps the walk's reason.
+ */
+static int
+open_file_at_once(int dirfd, const char *path, int follow, int flags)
+{
+#ifdef ROOTFS_OPENAT2
+	static int	 missing;
+	struct open_how	 how;
+	struct stat	 st;
+	char		 dir[PATH_MAX];
+	const char	*slash, *leaf = path;
+	size_t		 n;
+	int		 dfd = dirfd, fd = -2;
+
+	if (missing)
+		return -2;
+	if ((slash = strrchr(path, '/')) != NULL) {
+		n = (size_t)(slash - path);
+		if (n >= sizeof(dir))
+			return -2;
+		memcpy(dir, path, n);
+		dir[n] = '\0';
+		leaf = slash + 1;
+		memset(&how, 0, sizeof(how));
+		how.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
+		how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS |
+		    (follow ? 0 : RESOLVE_NO_SYMLINKS);
+		dfd = (int)syscall(SYS_openat2, dirfd, dir, &how, sizeof(how));
+		if (dfd == -1) {
+			if (errno == ENOSYS || errno == EPERM)
+				missing = 1;
+			return errno == ENOENT ? -1 : -2;
+		}
+	}
+	if (fstatat(dfd, leaf, &st, AT_SYMLINK_NOFOLLOW) == -1) {
+		if (errno == ENOENT)
+			fd = -1;
+	} else if (S_ISREG(st.st_mode))
+		fd = openat(dfd, leaf, flags | O_NOFOLLOW | O_NONBLOCK |
+		    O_CLOEXEC);
+	if (fd == -1 && errno != ENOENT)
+		fd = -2;
+	if (dfd != dirfd)
+		close_keep_errno(dfd);
+	if (fd == -1)
+		errno = ENOENT;
+	return fd;
+#else
+	(void)dirfd;
+	(void)path;
+	(void)follow;
+	(void)flags;
+	return -2;
+#endif
+}
+
 int
 rootfs_open_file(int rootfd, const char *within, const char *path,
     int flags, const char **reason)
@@ -717,14 +780,21 @@ rootfs_open_file(int rootfd, const char *within, const char *path,
 		w.fds[0] = fcntl(rootfd, F_DUPFD_CLOEXEC, 0);
 	if (w.fds[0] == -1)
 		return -1;
-	w.d = 0;
-	w.links = 0;
-	snprintf(w.todo, sizeof(w.todo), "%s", below);
-	fd = walk_open(&w, within != NULL, flags, reason);
-	for (i = 0; i <= w.d; i++)
-		close_keep_errno(w.fds[i]);
-	if (fd == -1)
-		return -1;
+	fd = open_file_at_once(w.fds[0], below, within != NULL, flags);
+	if (fd != -2) {
+		close_keep_errno(w.fds[0]);
+		if (fd == -1)
+			return -1;
+	} else {
+		w.d = 0;
+		w.links = 0;
+		snprintf(w.todo, sizeof(w.todo), "%s", below);
+		fd = walk_open(&w, within != NULL, flags, reason);
+		for (i = 0; i <= w.d; i++)
+			close_keep_errno(w.fds[i]);
+		if (fd == -1)
+			return -1;
+	}
 	if (fstat(fd, &st) == -1) {
 		close_keep_errno(fd);
 		return -1;
