@@ -1,6 +1,7 @@
 /* core.blkid: what libblkid finds on a block device under the root (filesystem, partition table, partition entry); a build option. */
 #include <sys/types.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,11 +23,60 @@
 	BLKID_SUBLKS_VERSION)
 
 /*
- * core.blkid(path [, offset]): libblkid's values for the block device
+ * A descriptor of the block device major:minor through a node made for
+ * it in a directory only this process can write (ROOT/dev/.hp2-probe-PID,
+ * as rootfs.c makes its objects) and removed, with the directory, before
+ * returning; -1 with errno when it cannot be made or opened.
+ */
+static int
+probe_node(int rootfd, unsigned int major, unsigned int minor)
+{
+	char		 priv[40];
+	struct stat	 st;
+	const char	*leaf;
+	int		 dfd, pfd = -1, fd = -1, saved;
+
+	if ((dfd = rootfs_parent(rootfd, "dev/probe", 1, &leaf)) == -1)
+		return -1;
+	snprintf(priv, sizeof(priv), ".hp2-probe-%ld", (long)getpid());
+	if (mkdirat(dfd, priv, 0700) == -1 && errno != EEXIST)
+		goto out;
+	if ((pfd = openat(dfd, priv, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
+		goto out;
+	if (fstat(pfd, &st) == -1 || st.st_uid != geteuid() ||
+	    (st.st_mode & 077) != 0) {
+		errno = EEXIST;
+		goto out;
+	}
+	unlinkat(pfd, "n", 0);
+	if (mknodat(pfd, "n", S_IFBLK | 0600, makedev(major, minor)) == 0) {
+		fd = openat(pfd, "n", O_RDONLY | O_NONBLOCK | O_NOFOLLOW |
+		    O_CLOEXEC);
+		saved = errno;
+		unlinkat(pfd, "n", 0);
+		errno = saved;
+	}
+out:
+	saved = errno;
+	if (pfd != -1)
+		close(pfd);
+	unlinkat(dfd, priv, AT_REMOVEDIR);
+	close(dfd);
+	errno = saved;
+	return fd;
+}
+
+/*
+ * core.blkid(path [, offset [, major, minor]]): libblkid's values for the block device
  * (or, for tests, the regular file) at path under the root, as a table
  * of its own names (TYPE, UUID, LABEL, PTTYPE, PART_ENTRY_NUMBER ...);
  * an empty table when it finds nothing; nil and why when the file
  * cannot be probed.  Naming them as udev does is the scripts' job.
+ * With major and minor, a path that is not there (the event's node is
+ * made after its handlers, so a probe from a handler on an empty /dev
+ * finds none) is probed through a node with those numbers made for the
+ * probe alone (probe_node).
  */
 static int
 l_blkid(lua_State *L)
@@ -41,10 +91,20 @@ l_blkid(lua_State *L)
 	size_t		 len;
 	int		 fd, rc = -1, i, n, saved = 0;
 
+	lua_Integer	 major = luaL_optinteger(L, 3, -1);
+	lua_Integer	 minor = luaL_optinteger(L, 4, -1);
+
 	if (offset < 0)
 		return luaL_error(L, "blkid: offset must not be negative");
+	if ((major != -1 || minor != -1) && (major < 0 || major > 4095 ||
+	    minor < 0 || minor > 1048575))
+		return luaL_error(L, "blkid: bad device number %d:%d",
+		    (int)major, (int)minor);
 	lcore_pause(&t0);
 	fd = rootfs_open(c->rootfd, path, O_RDONLY | O_NONBLOCK, 0);
+	if (fd == -1 && errno == ENOENT && major != -1)
+		fd = probe_node(c->rootfd, (unsigned int)major,
+		    (unsigned int)minor);
 	if (fd == -1)
 		saved = errno;
 	else if (fstat(fd, &st) == -1)

@@ -83,6 +83,16 @@ on({ ACTION = { "add", "change" }, DEVNAME = present, MAJOR = present }, functio
 	make_link(ev, numbers(ev))
 end)
 
+-- /dev/rtc, as udev's: the clock the kernel set the system time from, or
+-- else rtc0 (a lower priority).
+on({ ACTION = { "add", "change" }, SUBSYSTEM = "rtc", DEVNAME = present }, function(ev)
+	if attr(ev, "hctosys") == "1" then
+		make_link(ev, "rtc")
+	elseif ev.DEVNAME == "rtc0" then
+		make_link(ev, "rtc", { priority = -100 })
+	end
+end)
+
 -- On removal the links go with the device (see make_link).
 on({ ACTION = "remove", DEVNAME = present }, function(ev)
 	remove_node(ev)

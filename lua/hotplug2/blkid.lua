@@ -71,7 +71,11 @@ setmetatable(M, { __call = function(_, ctx, ev)
 	local probe = ctx.core.blkid
 	local name = ev.DEVNAME
 	if not probe or type(name) ~= "string" or name == "" then return {} end
-	local ok, v = pcall(probe, "dev/" .. name)
+	-- With the numbers, a node not made yet (the event's own, on an empty
+	-- /dev) is probed through one made for the probe.
+	local major, minor
+	if ev.SUBSYSTEM == "block" then major, minor = tonumber(ev.MAJOR), tonumber(ev.MINOR) end
+	local ok, v = pcall(probe, "dev/" .. name, 0, major, minor)
 	if not ok or type(v) ~= "table" then return {} end
 	return properties(v)
 end })

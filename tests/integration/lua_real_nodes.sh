@@ -68,7 +68,8 @@ echo "all $total devtmpfs nodes present with the same type and major:minor"
 # tags, no control file without --udev) and the files we made.
 extra=$(cd "$ROOT" && find . -mindepth 1 -maxdepth 1 ! -name dev ! -name etc ! -name sys ! -name run)
 [ -z "$extra" ] || fail "unexpected files in the root: $extra"
-extra=$(cd "$ROOT/run" && find . -mindepth 1 -maxdepth 2 ! -path ./udev ! -path ./udev/data ! -path ./udev/tags)
+extra=$(cd "$ROOT/run" && find . -mindepth 1 -maxdepth 2 ! -path ./udev ! -path ./udev/data ! -path ./udev/tags \
+    ! -path ./hotplug2 ! -path ./hotplug2/links)
 [ -z "$extra" ] || fail "unexpected files in ROOT/run: $extra"
 
 # Modules: each one modules.alias names is requested once, and none that

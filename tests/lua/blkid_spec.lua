@@ -65,4 +65,26 @@ describe("core.blkid", function()
 		assert.has_error(function() core.blkid("../etc/passwd") end)
 		assert.has_error(function() core.blkid("dev/zero.img", -1) end)
 	end)
+
+	-- The daemon on an empty /dev: the event's node is made after its handlers.
+	local is_root = sh("id -u") == "0"
+	local it_root = is_root and it or pending
+	it_root("probes a device by its numbers through a node of its own when the path is not there (root)", function()
+		sh("truncate -s 8M " .. root .. "/disk.img && mkfs.ext4 -q -F -L byno " .. root .. "/disk.img")
+		local loop = sh("losetup --find --show " .. root .. "/disk.img")
+		local ok, err = pcall(function()
+			local mm = sh("cat /sys/block/" .. loop:match("[^/]+$") .. "/dev")
+			local major, minor = mm:match("^(%d+):(%d+)$")
+			local v = assert(core.blkid("dev/not-made-yet", 0, tonumber(major), tonumber(minor)))
+			assert.are.equal("ext4", v.TYPE)
+			assert.are.equal("byno", v.LABEL)
+			-- Nothing is left of the probe's node.
+			assert.are.same({}, core.readdir("dev"))
+			-- Without the numbers, a missing path is an answer, not a probe.
+			assert.is_nil((core.blkid("dev/not-made-yet")))
+			assert.has_error(function() core.blkid("dev/x", 0, -5, 1) end)
+		end)
+		sh("losetup -d " .. loop)
+		assert(ok, err)
+	end)
 end)

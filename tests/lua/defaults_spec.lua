@@ -94,9 +94,11 @@ describe("30-nodes.lua", function()
 			assert.are.same({ { "mknod", path = "/dev/" .. ev.DEVNAME, type = typ,
 				major = tonumber(ev.MAJOR), minor = tonumber(ev.MINOR), mode = tonumber(mode, 8),
 				owner = "root", group = group, uid = 0, gid = groups[group] } }, testing.filter(acts, "mknod"))
-			-- udev's /dev/char and /dev/block links, relative to the node.
-			assert.are.same({ { "symlink", path = "/dev/" .. numbers, target = "../" .. ev.DEVNAME } },
-				testing.filter(acts, "symlink"))
+			-- udev's /dev/char and /dev/block links, relative to the node (rtc0 also
+			-- gets /dev/rtc, below).
+			local links = testing.filter(acts, "symlink")
+			assert.are.same({ "symlink", path = "/dev/" .. numbers, target = "../" .. ev.DEVNAME }, links[1])
+			assert.are.equal(ev.DEVNAME == "rtc0" and 2 or 1, #links)
 			assert.are.same({}, hp.log)
 		end)
 	end
@@ -139,6 +141,21 @@ describe("30-nodes.lua", function()
 		local acts = hp:handle(add("tty", "ttyS0", 4, 64))
 		assert.are.equal(0, acts[1].gid)
 		assert.truthy(hp.log[1][2]:find("no 'dialout' in", 1, true), hp.log[1][2])
+	end)
+end)
+
+describe("30-nodes.lua's /dev/rtc", function()
+	it("leads to the clock that set the system time, else to rtc0", function()
+		local hp = load { sysfs = {
+			["/devices/pnp0/00:01/rtc/rtc0"] = { subsystem = "rtc",
+				uevent = "MAJOR=252\nMINOR=0\nDEVNAME=rtc0\n", attrs = { hctosys = "0\n" } },
+			["/devices/platform/rtc-x/rtc/rtc1"] = { subsystem = "rtc",
+				uevent = "MAJOR=252\nMINOR=1\nDEVNAME=rtc1\n", attrs = { hctosys = "1\n" } } } }
+		local acts = hp:device("/devices/pnp0/00:01/rtc/rtc0")
+		assert.are.same({ "symlink", path = "/dev/rtc", target = "rtc0" }, testing.filter(acts, "symlink")[2])
+		acts = hp:device("/devices/platform/rtc-x/rtc/rtc1")
+		assert.are.same({ "symlink", path = "/dev/rtc", target = "rtc1" }, testing.filter(acts, "symlink")[2])
+		hp:close()
 	end)
 end)
 

@@ -48,7 +48,11 @@ cp /etc/passwd /etc/group "$SCRATCH/root/etc/"
 # No module is loaded on the host: a modprobe that does nothing.
 printf '#!/bin/sh\nexit 0\n' >"$SCRATCH/modprobe"
 chmod 755 "$SCRATCH/modprobe"
-timeout 60 "$HOTPLUG2" -f --root "$SCRATCH/root" -c "$SOURCE_DIR/lua/defaults" \
+# The scripts read sysfs under the root (ROOT/sys): the machine's, bound there
+# in a mount namespace of its own.
+mkdir -p "$SCRATCH/root/sys"
+timeout 60 unshare -m sh -c 'mount --bind /sys "$1/sys" && shift && exec "$@"' sh \
+    "$SCRATCH/root" "$HOTPLUG2" -f --root "$SCRATCH/root" -c "$SOURCE_DIR/lua/defaults" \
     --modprobe "$SCRATCH/modprobe" --coldplug --once 2>"$SCRATCH/hotplug2.err" ||
 	fail "hotplug2 --coldplug --once: $(tail -n 5 "$SCRATCH/hotplug2.err")"
 udev_record "$SCRATCH/root/dev" >"$SCRATCH/hotplug2.links"
