@@ -41,17 +41,32 @@ local function remove_stale(ev, keep)
 	end
 end
 
-on({ ACTION = { "add", "change" }, SUBSYSTEM = "block", DEVNAME = STORAGE,
-	[".NO_PERSISTENT_STORAGE"] = absent }, function(ev)
-	if attr(ev, "whole_disk") then return end
-	local name = ev.DEVNAME
+-- The work is three handlers, each with its own time budget: identity and by-id, by-path,
+-- then libblkid's names.  What they need to know of the device, once per handler:
+-- its name, whether it is a partition or a disk, the "-partN" of a partition's names.
+local function about(ev)
 	local part = ev.DEVTYPE == "partition"
-	local disk = ev.DEVTYPE == "disk"
-	local n = name:match("(%d+)$") or ""
-	-- A partition's names are its disk's with "-partN".
-	local suffix = part and ("-part" .. n) or ""
-	local made = {}
-	local function keep(path) made[path] = true end
+	return ev.DEVNAME, part, ev.DEVTYPE == "disk", part and ("-part" .. (ev.DEVNAME:match("(%d+)$") or "")) or ""
+end
+
+-- The links made for this event, for the change handler's clean-up: a private variable,
+-- set without setenv so that it clutters no dry run.
+local function keep(ev, path)
+	ev[".PERSISTENT_LINKS"] = (ev[".PERSISTENT_LINKS"] or "") .. " " .. path
+end
+
+local MATCH = { ACTION = { "add", "change" }, SUBSYSTEM = "block", DEVNAME = STORAGE,
+	[".NO_PERSISTENT_STORAGE"] = absent }
+
+on(MATCH, function(ev)
+	-- udev leaves a device with whole_disk (a floppy's partition stand-in) alone.
+	if attr(ev, "whole_disk") then
+		ev[".NO_PERSISTENT_STORAGE"] = "1"
+		return
+	end
+	ev[".PERSISTENT_LINKS"] = ""
+	local name, part, disk, suffix = about(ev)
+	local function keep_(path) keep(ev, path) end
 
 	-- Identity: usb_id for USB storage, storage_id for the rest (a partition gets its disk's).
 	-- (Every USB device sits below a root hub, usbN: cheaper than walking the parents.)
@@ -61,50 +76,55 @@ on({ ACTION = { "add", "change" }, SUBSYSTEM = "block", DEVNAME = STORAGE,
 	if name:find("^nvme") then
 		local wwid = parent_attr(ev, "wwid")
 		if has(wwid) and (disk or part) then
-			keep(make_link(ev, "disk/by-id/nvme-" .. safe(wwid) .. suffix))
+			keep_(make_link(ev, "disk/by-id/nvme-" .. safe(wwid) .. suffix))
 		end
 		if has(ev.ID_MODEL) and has(ev.ID_SERIAL_SHORT) then
 			local id = ev.ID_MODEL .. "_" .. ev.ID_SERIAL_SHORT
-			keep(make_link(ev, "disk/by-id/nvme-" .. safe(id) .. suffix))
+			keep_(make_link(ev, "disk/by-id/nvme-" .. safe(id) .. suffix))
 			if has(ev.ID_NSID) then
-				keep(make_link(ev, "disk/by-id/nvme-" .. safe(id .. "_" .. ev.ID_NSID) .. suffix))
+				keep_(make_link(ev, "disk/by-id/nvme-" .. safe(id .. "_" .. ev.ID_NSID) .. suffix))
 			end
 		end
 	elseif name:find("^vd") then
 		if has(ev.ID_SERIAL) then
-			keep(make_link(ev, "disk/by-id/virtio-" .. safe(ev.ID_SERIAL) .. suffix))
+			keep_(make_link(ev, "disk/by-id/virtio-" .. safe(ev.ID_SERIAL) .. suffix))
 		end
 	elseif name:find("^sd") or name:find("^sr") or name:find("^cciss") then
 		local cd = name:find("^sr")
 		local by_bus
 		if has(ev.ID_SERIAL) and has(ev.ID_BUS) and (disk or (part and not cd)) then
 			by_bus = "disk/by-id/" .. safe(ev.ID_BUS .. "-" .. ev.ID_SERIAL) .. suffix
-			keep(make_link(ev, by_bus))
+			keep_(make_link(ev, by_bus))
 		end
 		-- usb_id's ID_USB_SERIAL is its ID_SERIAL: the same name, made once.
 		if has(ev.ID_USB_SERIAL) and (disk or (part and not cd)) then
 			local l = "disk/by-id/usb-" .. safe(ev.ID_USB_SERIAL) .. suffix
-			if l ~= by_bus then keep(make_link(ev, l)) end
+			if l ~= by_bus then keep_(make_link(ev, l)) end
 		end
 	elseif name:find("^mmcblk%d+$") or name:find("^mmcblk%d+p%d+$") then
 		if has(ev.ID_NAME) and has(ev.ID_SERIAL) then
-			keep(make_link(ev, "disk/by-id/mmc-" .. safe(ev.ID_NAME .. "_" .. ev.ID_SERIAL) .. suffix))
+			keep_(make_link(ev, "disk/by-id/mmc-" .. safe(ev.ID_NAME .. "_" .. ev.ID_SERIAL) .. suffix))
 		end
 	elseif name:find("^msp?blk%d$") or name:find("^msp?blk%dp%d$") then
 		if has(ev.ID_NAME) and has(ev.ID_SERIAL) then
-			keep(make_link(ev, "disk/by-id/memstick-" .. safe(ev.ID_NAME .. "_" .. ev.ID_SERIAL) .. suffix))
+			keep_(make_link(ev, "disk/by-id/memstick-" .. safe(ev.ID_NAME .. "_" .. ev.ID_SERIAL) .. suffix))
 		end
 	elseif name:find("^pmem") and disk then
 		local uuid = parent_attr(ev, "uuid")
-		if has(uuid) then keep(make_link(ev, "disk/by-id/pmem-" .. safe(uuid))) end
+		if has(uuid) then keep_(make_link(ev, "disk/by-id/pmem-" .. safe(uuid))) end
 	end
 	-- FireWire storage: the unit's id (SBP-2 units sit below fwN.M).
 	if name:find("^s[dr]") and ev.DEVPATH:find("/fw%d") then
 		local id = parent_attr(ev, "ieee1394_id")
-		if has(id) then keep(make_link(ev, "disk/by-id/ieee1394-" .. safe(id) .. suffix)) end
+		if has(id) then keep_(make_link(ev, "disk/by-id/ieee1394-" .. safe(id) .. suffix)) end
 	end
 
-	-- by-path: a disk's place on the buses (path_id); a partition's disk's.
+end)
+
+-- by-path: a disk's place on the buses (path_id); a partition's disk's.
+on(MATCH, function(ev)
+	local name, part, disk, suffix = about(ev)
+	local function keep_(path) keep(ev, path) end
 	if disk and (not ev.DEVPATH:find("/virtual/", 1, true)
 		or ev.DEVPATH:find("/nvme-subsystem/", 1, true)) then
 		import_builtin(ev, "path_id")
@@ -129,39 +149,48 @@ on({ ACTION = { "add", "change" }, SUBSYSTEM = "block", DEVNAME = STORAGE,
 	if has(ev.ID_PATH) then
 		local boot = disk and name:match("^mmcblk%d+boot(%d+)$")
 		if boot then
-			keep(make_link(ev, "disk/by-path/" .. safe(ev.ID_PATH) .. "-boot" .. boot))
+			keep_(make_link(ev, "disk/by-path/" .. safe(ev.ID_PATH) .. "-boot" .. boot))
 		else
-			keep(make_link(ev, "disk/by-path/" .. safe(ev.ID_PATH) .. suffix))
+			keep_(make_link(ev, "disk/by-path/" .. safe(ev.ID_PATH) .. suffix))
 			if has(ev.ID_PATH_ATA_COMPAT) then
-				keep(make_link(ev, "disk/by-path/" .. safe(ev.ID_PATH_ATA_COMPAT) .. suffix))
+				keep_(make_link(ev, "disk/by-path/" .. safe(ev.ID_PATH_ATA_COMPAT) .. suffix))
 			end
 			if name:find("^vd") and ev.ID_PATH:find("^pci%-") then
-				keep(make_link(ev, "disk/by-path/virtio-" .. safe(ev.ID_PATH) .. suffix))
+				keep_(make_link(ev, "disk/by-path/virtio-" .. safe(ev.ID_PATH) .. suffix))
 			end
 		end
 	end
 
-	-- Filesystems and partition tables (libblkid; nothing in a build without it).
+end)
+
+-- Filesystems and partition tables (libblkid; nothing in a build without it), WWN, sequence number.
+on(MATCH, function(ev)
+	local name, part, disk, suffix = about(ev)
+	local function keep_(path) keep(ev, path) end
 	if not name:find("^mmcblk%d+boot%d+$") then import_builtin(ev, "blkid") end
 	if USAGE[ev.ID_FS_USAGE] then
-		if has(ev.ID_FS_UUID_ENC) then keep(make_link(ev, "disk/by-uuid/" .. safe(ev.ID_FS_UUID_ENC))) end
-		if has(ev.ID_FS_LABEL_ENC) then keep(make_link(ev, "disk/by-label/" .. safe(ev.ID_FS_LABEL_ENC))) end
+		if has(ev.ID_FS_UUID_ENC) then keep_(make_link(ev, "disk/by-uuid/" .. safe(ev.ID_FS_UUID_ENC))) end
+		if has(ev.ID_FS_LABEL_ENC) then keep_(make_link(ev, "disk/by-label/" .. safe(ev.ID_FS_LABEL_ENC))) end
 	end
 	if has(ev.ID_WWN_WITH_EXTENSION) and (disk or part) then
-		keep(make_link(ev, "disk/by-id/wwn-" .. safe(ev.ID_WWN_WITH_EXTENSION) .. suffix))
+		keep_(make_link(ev, "disk/by-id/wwn-" .. safe(ev.ID_WWN_WITH_EXTENSION) .. suffix))
 	end
 	if has(ev.ID_PART_ENTRY_UUID) then
-		keep(make_link(ev, "disk/by-partuuid/" .. safe(ev.ID_PART_ENTRY_UUID)))
+		keep_(make_link(ev, "disk/by-partuuid/" .. safe(ev.ID_PART_ENTRY_UUID)))
 	end
 	if ev.ID_PART_ENTRY_SCHEME == "gpt" and has(ev.ID_PART_ENTRY_NAME) then
-		keep(make_link(ev, "disk/by-partlabel/" .. safe(ev.ID_PART_ENTRY_NAME)))
+		keep_(make_link(ev, "disk/by-partlabel/" .. safe(ev.ID_PART_ENTRY_NAME)))
 	end
 	if has(ev.DISKSEQ) and not part and ev.ID_IGNORE_DISKSEQ ~= "1" then
-		keep(make_link(ev, "disk/by-diskseq/" .. safe(ev.DISKSEQ)))
+		keep_(make_link(ev, "disk/by-diskseq/" .. safe(ev.DISKSEQ)))
 	end
 	-- A change (new media, a new filesystem) can take names away: those of this device's
 	-- links that were not made again go.
-	if ev.ACTION == "change" then remove_stale(ev, made) end
+	if ev.ACTION == "change" then
+		local made = {}
+		for path in (ev[".PERSISTENT_LINKS"] or ""):gmatch("%S+") do made[path] = true end
+		remove_stale(ev, made)
+	end
 end)
 
 -- CDs: ID_CDROM, and /dev/cdrom for the first, below any other device's claim.
