@@ -27,15 +27,24 @@ end
 
 local USAGE = { filesystem = true, other = true, crypto = true }
 
-on({ ACTION = { "add", "change" }, SUBSYSTEM = "block", DEVNAME = STORAGE,
-	[".NO_PERSISTENT_STORAGE"] = absent }, function(ev)
-	if attr(ev, "whole_disk") then return end
-	local name = ev.DEVNAME
+-- The work is three handlers, each with its own time budget: identity and by-id, by-path,
+-- then libblkid's names.  What they need to know of the device, once per handler:
+-- its name, whether it is a partition or a disk, the "-partN" of a partition's names.
+local function about(ev)
 	local part = ev.DEVTYPE == "partition"
-	local disk = ev.DEVTYPE == "disk"
-	local n = name:match("(%d+)$") or ""
-	-- A partition's names are its disk's with "-partN".
-	local suffix = part and ("-part" .. n) or ""
+	return ev.DEVNAME, part, ev.DEVTYPE == "disk", part and ("-part" .. (ev.DEVNAME:match("(%d+)$") or "")) or ""
+end
+
+local MATCH = { ACTION = { "add", "change" }, SUBSYSTEM = "block", DEVNAME = STORAGE,
+	[".NO_PERSISTENT_STORAGE"] = absent }
+
+on(MATCH, function(ev)
+	-- udev leaves a device with whole_disk (a floppy's partition stand-in) alone.
+	if attr(ev, "whole_disk") then
+		ev[".NO_PERSISTENT_STORAGE"] = "1"
+		return
+	end
+	local name, part, disk, suffix = about(ev)
 
 	-- Identity: usb_id for USB storage, storage_id for the rest (a partition gets its disk's).
 	-- (Every USB device sits below a root hub, usbN: cheaper than walking the parents.)
@@ -88,7 +97,11 @@ on({ ACTION = { "add", "change" }, SUBSYSTEM = "block", DEVNAME = STORAGE,
 		if has(id) then make_link(ev, "disk/by-id/ieee1394-" .. safe(id) .. suffix) end
 	end
 
-	-- by-path: a disk's place on the buses (path_id); a partition's disk's.
+end)
+
+-- by-path: a disk's place on the buses (path_id); a partition's disk's.
+on(MATCH, function(ev)
+	local name, part, disk, suffix = about(ev)
 	if disk and (not ev.DEVPATH:find("/virtual/", 1, true)
 		or ev.DEVPATH:find("/nvme-subsystem/", 1, true)) then
 		import_builtin(ev, "path_id")
@@ -125,7 +138,11 @@ on({ ACTION = { "add", "change" }, SUBSYSTEM = "block", DEVNAME = STORAGE,
 		end
 	end
 
-	-- Filesystems and partition tables (libblkid; nothing in a build without it).
+end)
+
+-- Filesystems and partition tables (libblkid; nothing in a build without it), WWN, sequence number.
+on(MATCH, function(ev)
+	local name, part, disk, suffix = about(ev)
 	if not name:find("^mmcblk%d+boot%d+$") then import_builtin(ev, "blkid") end
 	if USAGE[ev.ID_FS_USAGE] then
 		if has(ev.ID_FS_UUID_ENC) then make_link(ev, "disk/by-uuid/" .. safe(ev.ID_FS_UUID_ENC)) end
@@ -143,8 +160,8 @@ on({ ACTION = { "add", "change" }, SUBSYSTEM = "block", DEVNAME = STORAGE,
 	if has(ev.DISKSEQ) and not part and ev.ID_IGNORE_DISKSEQ ~= "1" then
 		make_link(ev, "disk/by-diskseq/" .. safe(ev.DISKSEQ))
 	end
-	-- A change (new media, a new filesystem) can take names away: the device's links
-	-- that no handler makes again on it go by themselves, as do all of them on removal.
+	-- A change (new media, a new filesystem) can take names away: the device's links that
+	-- no handler makes again on it go by themselves, as do all of them on removal.
 end)
 
 -- CDs: ID_CDROM, and /dev/cdrom for the first, below any other device's claim.
