@@ -36,7 +36,8 @@ probe_node(int rootfd, unsigned int major, unsigned int minor)
 	const char	*leaf;
 	int		 dfd, pfd = -1, fd = -1, saved;
 
-	if ((dfd = rootfs_parent(rootfd, "dev/probe", 1, &leaf)) == -1)
+	/* ROOT/dev must be there: a probe never makes it (dry runs). */
+	if ((dfd = rootfs_parent(rootfd, "dev/probe", 0, &leaf)) == -1)
 		return -1;
 	snprintf(priv, sizeof(priv), ".hp2-probe-%ld", (long)getpid());
 	if (mkdirat(dfd, priv, 0700) == -1 && errno != EEXIST)

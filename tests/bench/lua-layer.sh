@@ -1,5 +1,5 @@
 #!/bin/sh
-# Benchmark: events per second through the script layer alone (script.c, hotplug2.core, lua/), default scripts vs an empty directory.
+# Benchmark: events per second through the script layer alone (script.c, hotplug2.core, lua/): the default scripts, without their persistent names, and an empty directory.
 # usage: tests/bench/lua-layer.sh [BUILD_DIR [REPEAT [MODULES_ALIAS]]]   (prints figures, asserts nothing)
 #
 # script_replay turns every uevent file under /sys/devices into an "add"
@@ -23,16 +23,28 @@ if [ -z "$ALIAS" ]; then
 	done
 fi
 SCRATCH=$(mktemp -d)
-trap 'umount "$SCRATCH/root" 2>/dev/null || true; rm -rf "$SCRATCH"' EXIT
-mkdir -p "$SCRATCH/root" "$SCRATCH/empty"
+trap 'umount "$SCRATCH/root/sys" 2>/dev/null || true; umount "$SCRATCH/root" 2>/dev/null || true
+rm -rf --one-file-system "$SCRATCH"' EXIT
+mkdir -p "$SCRATCH/root" "$SCRATCH/empty" "$SCRATCH/base"
 if [ "$(id -u)" = 0 ]; then
 	mount -t tmpfs -o mode=755 hp2bench "$SCRATCH/root"
 fi
+# The default scripts without the persistent names (lua/defaults/6* and 7*):
+# what those names cost is the difference.
+for f in "$SRC"/lua/defaults/*.lua; do
+	case ${f##*/} in [67]*) ;; *) cp "$f" "$SCRATCH/base/" ;; esac
+done
 
+# A fresh root; as root, with the machine's sysfs bound at ROOT/sys, where
+# the scripts read it (without it the persistent names read nothing).
 fresh() {
-	rm -rf "${SCRATCH:?}/root/"*
-	mkdir -p "$SCRATCH/root/etc"
+	umount "$SCRATCH/root/sys" 2>/dev/null || true
+	rm -rf --one-file-system "${SCRATCH:?}/root/"*
+	mkdir -p "$SCRATCH/root/etc" "$SCRATCH/root/sys"
 	cp /etc/group /etc/passwd "$SCRATCH/root/etc/"
+	if [ "$(id -u)" = 0 ]; then
+		mount --bind /sys "$SCRATCH/root/sys"
+	fi
 }
 
 run() {	# run CONFIG_DIR REPEAT [UDEV_MODE]: udev's database by default, as under --root
@@ -46,6 +58,9 @@ echo "root: $(stat -f -c %T "$SCRATCH/root")"
 fresh
 printf 'default scripts, first pass: '; run "$SRC/lua/defaults" 1
 printf 'default scripts, repeat:     '; run "$SRC/lua/defaults" "$REPEAT"
+fresh
+printf 'without persistent names, first pass: '; run "$SCRATCH/base" 1
+printf 'without persistent names, repeat:     '; run "$SCRATCH/base" "$REPEAT"
 fresh
 printf 'empty directory, repeat:     '; run "$SCRATCH/empty" "$REPEAT"
 # udev compatibility's share (docs/udev-compat.md): the same runs without
