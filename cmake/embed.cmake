@@ -46,7 +46,20 @@ foreach(mod IN LISTS MODULES)
 		endif()
 	endforeach()
 	hp2_lean(text)
-	string(HEX "${text}" hex)
+	if(GZIP)
+		# A gzip member of the lean text, its time field zeroed so that
+		# the build is reproducible (src/inflate.c reads it back).
+		file(WRITE "${OUT}.lua" "${text}")
+		file(ARCHIVE_CREATE OUTPUT "${OUT}.gz" PATHS "${OUT}.lua" FORMAT raw
+		    COMPRESSION GZip COMPRESSION_LEVEL 9)
+		file(READ "${OUT}.gz" hex HEX)
+		string(SUBSTRING "${hex}" 16 -1 rest)
+		string(SUBSTRING "${hex}" 0 8 head)
+		set(hex "${head}00000000${rest}")
+		file(REMOVE "${OUT}.lua" "${OUT}.gz")
+	else()
+		string(HEX "${text}" hex)
+	endif()
 	string(LENGTH "${hex}" hexlen)
 	math(EXPR len "${hexlen} / 2")
 	string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," hex "${hex}")
@@ -55,9 +68,16 @@ foreach(mod IN LISTS MODULES)
 	string(APPEND table "\t{ \"${mod}\", \"${rel}\", m${i}, ${len} },\n")
 	math(EXPR i "${i} + 1")
 endforeach()
+if(GZIP)
+	set(gzip 1)
+else()
+	set(gzip 0)
+endif()
 string(APPEND body "\nstruct script_module {\n\tconst char\t*name;\n\tconst char\t*file;\n"
     "\tconst char\t*source;\n\tsize_t\t\t len;\n};\n\n"
-    "extern const struct script_module script_modules[];\n"
+    "extern const int script_modules_gzip;\nextern const struct script_module script_modules[];\n"
+    "/* 1: each source is a gzip member of the lean text (src/inflate.c). */\n"
+    "const int script_modules_gzip = ${gzip};\n"
     "const struct script_module script_modules[] = {\n${table}\t{ NULL, NULL, NULL, 0 }\n};\n")
 file(WRITE "${OUT}.tmp" "${body}")
 execute_process(COMMAND ${CMAKE_COMMAND} -E copy_if_different "${OUT}.tmp" "${OUT}")

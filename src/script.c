@@ -13,6 +13,7 @@
 #include <luajit.h>
 #endif
 
+#include "inflate.h"
 #include "lcore.h"
 #include "log.h"
 #include "pathnames.h"
@@ -35,6 +36,7 @@ struct script_module {
 	size_t		 len;
 };
 extern const struct script_module script_modules[];
+extern const int script_modules_gzip;
 
 struct script {
 	lua_State	*L;
@@ -70,6 +72,36 @@ static int
 script_panic(lua_State *L)
 {
 	fatalx("lua: unprotected error: %s", lua_tostring(L, -1));
+}
+
+/*
+ * Load a compiled-in module as a chunk named chunkname: its text as it
+ * is, or inflated first when the build compiled the modules in
+ * compressed (the buffer lives only while the chunk is parsed).
+ */
+static int
+load_module(lua_State *L, const struct script_module *m, const char *chunkname)
+{
+	unsigned char	*buf;
+	size_t		 size, n;
+	int		 rc;
+
+	if (!script_modules_gzip)
+		return luaL_loadbuffer(L, m->source, m->len, chunkname);
+	size = gzip_size((const unsigned char *)m->source, m->len);
+	if ((buf = malloc(size > 0 ? size : 1)) == NULL) {
+		lua_pushfstring(L, "%s: not enough memory to inflate", m->file);
+		return LUA_ERRMEM;
+	}
+	if (gzip_inflate((const unsigned char *)m->source, m->len, buf, size,
+	    &n) != 0) {
+		free(buf);
+		lua_pushfstring(L, "%s: the compiled-in copy is damaged", m->file);
+		return LUA_ERRSYNTAX;
+	}
+	rc = luaL_loadbuffer(L, (const char *)buf, n, chunkname);
+	free(buf);
+	return rc;
 }
 
 /*
@@ -109,7 +141,7 @@ script_require(lua_State *L)
 		if (m == NULL)
 			return luaL_error(L, "module '%s' not found", name);
 		snprintf(path, sizeof(path), "@%s", m->file);
-		if (luaL_loadbuffer(L, m->source, m->len, path) != 0)
+		if (load_module(L, m, path) != 0)
 			return lua_error(L);
 	}
 	lua_pushstring(L, name);

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inflate.h"
+
 struct script_module {
 	const char	*name;
 	const char	*file;
@@ -16,6 +18,7 @@ struct script_module {
 	size_t		 len;
 };
 extern const struct script_module script_modules[];
+extern const int script_modules_gzip;
 
 static char *
 read_source(const char *file)
@@ -71,14 +74,28 @@ test_lines_kept(void **state)
 
 	(void)state;
 	for (m = script_modules; m->name != NULL; m++) {
-		char	*src = read_source(m->file), *emb = strdup(m->source);
-		char	*sp = src, *ep = emb, *s, *e;
+		char	*src = read_source(m->file), *emb;
+		char	*sp, *ep, *s, *e;
+		size_t	 n;
 		int	 line = 0;
 
-		assert_non_null(emb);
-		assert_int_equal(strlen(m->source), m->len);
+		if (script_modules_gzip) {
+			/* A gzip member of the lean text. */
+			n = gzip_size((const unsigned char *)m->source, m->len);
+			emb = malloc(n + 1);
+			assert_non_null(emb);
+			assert_int_equal(gzip_inflate((const unsigned char *)m->source,
+			    m->len, (unsigned char *)emb, n, &n), 0);
+			emb[n] = '\0';
+		} else {
+			emb = strdup(m->source);
+			assert_non_null(emb);
+			assert_int_equal(strlen(m->source), m->len);
+		}
 		if (m->len < strlen(src))
 			shorter++;
+		sp = src;
+		ep = emb;
 		for (;;) {
 			s = next_line(&sp);
 			e = next_line(&ep);
