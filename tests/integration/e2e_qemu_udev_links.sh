@@ -68,9 +68,12 @@ devices="-device virtio-scsi-pci,id=scsi0
 modules="virtio_pci virtio_blk virtio_net virtio_scsi sd_mod sr_mod xhci_pci
 usb_storage usbhid hid_generic evdev ftdi_sio snd_hda_intel snd_hda_codec_generic
 snd_usb_audio"
+# One sound card at least: under TCG the intel-hda codec probe sometimes
+# gives up ("Cannot probe codecs"), and udevd and hotplug2 then compare the
+# USB card alone, on the same guest.
 expect="/sys/class/block/vda /sys/class/block/vdb2 /sys/class/block/sda1
 /sys/class/block/sr0 /sys/class/block/sdb /sys/class/tty/ttyUSB0
-/sys/class/sound/controlC0 /sys/class/sound/controlC1"
+/sys/class/sound/controlC0"
 
 # udevd, udevadm, the helpers, each with the libraries ldd names; the
 # oracle's libraries at their paths in the cache, which LD_LIBRARY_PATH
