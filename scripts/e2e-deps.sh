@@ -7,7 +7,7 @@
 set -eu
 
 PACKAGES="user-mode-linux uml-utilities qemu-system-x86 busybox-static kmod
-perl-base fdisk e2fsprogs dosfstools xorriso"
+perl-base fdisk e2fsprogs dosfstools xorriso libinput-tools"
 cache=${HOTPLUG2_E2E_CACHE:-/var/cache/hotplug2-e2e}
 
 die() {

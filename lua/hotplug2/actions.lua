@@ -11,6 +11,7 @@ local device = require "hotplug2.device"
 local builtins = require "hotplug2.builtins"
 local paths = require "hotplug2.paths"
 local links = require "hotplug2.links"
+local udevdb = require "hotplug2.udevdb"
 
 local M = {}
 
@@ -1192,6 +1193,10 @@ function M.new(o)
 		ev[key] = value
 	end
 
+	-- The tags handlers gave each event, for has_tag; weak, so an event
+	-- handled and dropped takes its set with it.
+	local tags_of = setmetatable({}, { __mode = "k" })
+
 	-- tag(ev, "uaccess"): the device carries udev's tag, which libudev
 	-- clients filter on (logind's seat and uaccess, systemd's systemd).
 	-- It goes into udev's database and broadcast, nowhere else.
@@ -1201,6 +1206,52 @@ function M.new(o)
 		end
 		if report then report { "tag", name = name } end
 		if track then track("tag", ev, name) end
+		local set = tags_of[ev]
+		if not set then
+			set = {}
+			tags_of[ev] = set
+		end
+		set[name] = true
+	end
+
+	-- has_tag(ev, "uaccess"): whether an earlier handler of this event
+	-- gave the device the tag (udev's TAG=="uaccess").
+	function A.has_tag(ev, name)
+		check_event("has_tag", ev, 2)
+		if type(name) ~= "string" then
+			error(("has_tag: bad tag name %s"):format(tostring(name)), 2)
+		end
+		local set = tags_of[ev]
+		return set ~= nil and set[name] == true
+	end
+
+	-- import_parent(ev, "ID_SEAT"): udev's IMPORT{parent}: the property
+	-- of the nearest ancestor device, from its uevent file or from the
+	-- database entry hotplug2 wrote when it handled it, set on ev.
+	-- Returns the value, or nil when the parent has none.
+	function A.import_parent(ev, key)
+		check_event("import_parent", ev, 2)
+		if type(key) ~= "string" or not key:find("^[%w_]+$") then
+			error(("import_parent: bad property name %s"):format(tostring(key)), 2)
+		end
+		local up = dev.parent(ev.DEVPATH)
+		if not up then return nil end
+		local props = { DEVPATH = up.devpath, SUBSYSTEM = up.subsystem }
+		for line in (dev.attr(up.devpath, "uevent") or ""):gmatch("[^\n]+") do
+			local k, v = line:match("^([^=]+)=(.*)$")
+			if k then props[k] = v end
+		end
+		local value = props[key]
+		local id = udevdb.device_id(props)
+		local entry = id and core.read("run/udev/data/" .. id)
+		if entry then
+			for line in entry:gmatch("[^\n]+") do
+				local k, v = line:match("^E:([^=]+)=(.*)$")
+				if k == key then value = v end
+			end
+		end
+		if value ~= nil then A.setenv(ev, key, value) end
+		return value
 	end
 
 	-- log.info("fmt", ...), log.warn, log.debug; log(...) is log.info.
