@@ -2,11 +2,14 @@
 # Fetch Debian's udev (systemd-udevd, udevadm, the rules and helpers) as an
 # oracle for tests/oracle/udev_links.sh: downloaded with apt-get and
 # extracted into a cache, never installed, so no udevd ever starts against
-# the host's /dev.  Does nothing when the cache already holds this version.
+# the host's /dev.  Of the systemd package only the seat rules are taken
+# (70-uaccess, 71-seat, 73-seat-late: Debian ships them there, not in udev).
+# Does nothing when the cache already holds this version.
 # usage: scripts/udev-oracle.sh   (HOTPLUG2_CACHE_DIR overrides /var/cache/hotplug2)
 set -eu
 
 PACKAGES="udev libsystemd-shared libudev1"
+SEAT_RULES="70-uaccess.rules 71-seat.rules 73-seat-late.rules"
 cache=${HOTPLUG2_CACHE_DIR:-/var/cache/hotplug2}/udev-oracle
 dest=$cache/root
 
@@ -31,7 +34,8 @@ if [ -z "$ver" ] || [ "$ver" = "(none)" ]; then
 	exit 0
 fi
 if [ -r "$cache/version" ] && [ "$(cat "$cache/version")" = "$ver" ] &&
-    [ -x "$dest/bin/udevadm" ] && [ -r "$dest/lib/udev/hwdb.bin" ]; then
+    [ -x "$dest/bin/udevadm" ] && [ -r "$dest/lib/udev/hwdb.bin" ] &&
+    [ -r "$dest/lib/udev/rules.d/71-seat.rules" ]; then
 	exit 0
 fi
 
@@ -45,6 +49,14 @@ rm -rf "$dest.new"
 mkdir "$dest.new"
 for deb in "$tmp"/*.deb; do
 	dpkg-deb -x "$deb" "$dest.new"
+done
+(cd "$tmp" && apt-get download -qq -o APT::Sandbox::User=root "systemd=$ver") ||
+	die "unable to download systemd $ver (for its seat rules)"
+mkdir "$tmp/systemd"
+dpkg-deb -x "$tmp"/systemd_*.deb "$tmp/systemd"
+for r in $SEAT_RULES; do
+	cp "$tmp/systemd/lib/udev/rules.d/$r" "$dest.new/lib/udev/rules.d/$r" ||
+		die "no $r in the systemd package"
 done
 # The package's postinst compiles the hardware database; so do we, into the
 # extracted tree (udevd reads /lib/udev/hwdb.bin on Debian).

@@ -6,7 +6,11 @@
 # hotplug2 --coldplug --once with lua/defaults under a scratch --root;
 # every symlink both made under /dev must be the same, pointing at the same
 # device, but for the patterns of tests/oracle/udev-differences.txt
-# (docs/persistent-names.md).  Prints the comparison per directory.
+# (docs/persistent-names.md).  Prints the comparison per directory.  Then
+# the tags (tests/oracle/udev_tags.sh): udevd's database and hotplug2's,
+# both printed by the oracle's udevadm info --export-db, must give every
+# tagged device the same TAGS, CURRENT_TAGS, ID_FOR_SEAT, ID_SEAT and
+# ID_PATH_TAG (the seat rules of systemd's package are among the oracle's).
 #
 # Needs the oracle that scripts/udev-oracle.sh extracts (scripts/deps.sh
 # runs it as root).  Run it under the kernel lock (flock
@@ -21,6 +25,7 @@ differences=$oracle/udev-differences.txt
 sh "$oracle/udev_compare.sh" --self-check >"$SCRATCH/self-check" 2>&1 ||
 	{ cat "$SCRATCH/self-check" >&2; fail "the comparator's self-check failed"; }
 tail -n 1 "$SCRATCH/self-check"
+sh "$oracle/udev_tags.sh" --self-check || fail "the tag comparator's self-check failed"
 
 need_root
 need_uevent_netlink
@@ -30,6 +35,8 @@ unshare -m -n sh -c 'mount -t tmpfs none /mnt' 2>/dev/null ||
 	skip "cannot mount a tmpfs in private mount and network namespaces"
 [ -d /usr/lib/udev ] && [ -d /lib/udev ] ||
 	skip "no /usr/lib/udev and /lib/udev to bind the oracle's rules on (Debian: systemd)"
+[ -r "$UDEV_ORACLE/lib/udev/rules.d/71-seat.rules" ] ||
+	skip "the udev oracle has no seat rules; run scripts/udev-oracle.sh again"
 
 # --- the oracle ---
 udev_libdir "$SCRATCH/lib-udev" || fail "unable to copy the oracle's rules"
@@ -62,4 +69,13 @@ echo "hotplug2 with lua/defaults: $(wc -l <"$SCRATCH/hotplug2.links") links"
 sh "$oracle/udev_compare.sh" "$SCRATCH/udev.links" "$SCRATCH/hotplug2.links" \
     "$differences" 2>&1 ||
 	fail "hotplug2's default scripts and udev make different links"
+
+# --- the tags: hotplug2's database read by the oracle's udevadm ---
+[ -d "$SCRATCH/root/run/udev/data" ] || fail "hotplug2 wrote no database under ROOT/run/udev"
+timeout 60 unshare -m sh -c '. "$1" && mount -t tmpfs none /run && mkdir /run/udev &&
+    mount --bind "$2" /run/udev && udevadm info --export-db' sh \
+    "$oracle/udev_lib.sh" "$SCRATCH/root/run/udev" >"$SCRATCH/hotplug2.db" ||
+	fail "udevadm info --export-db on hotplug2's database failed"
+sh "$oracle/udev_tags.sh" "$SCRATCH/udev.db" "$SCRATCH/hotplug2.db" ||
+	fail "hotplug2's default scripts and udev tag devices differently"
 echo ok
