@@ -2,10 +2,12 @@
 # devices (tests/integration/e2e_qemu_udev_links.sh boots it): the drivers
 # loaded first, so both see the same devices; udevd with Debian's rules on
 # a tmpfs /dev filled as devtmpfs would be, its links and database printed;
-# then hotplug2 --coldplug --once on a second, empty tmpfs /dev, its links
-# printed.  The host compares the two lists.
+# then hotplug2 --coldplug --once on a second, empty tmpfs /dev and an
+# empty /run/udev, its links and database (read by the same udevadm)
+# printed.  The host compares the links and the tags.
 #
-# Lines for the host: "UDEV-LINK L -> T", "HP2-LINK L -> T", "UDEV-DB ...".
+# Lines for the host: "UDEV-LINK L -> T", "HP2-LINK L -> T", "UDEV-DB ...",
+# "HP2-DB ...".
 # Set by the host: E2E_MODULES (the drivers), E2E_EXPECT (devices, as
 # /sys/class paths, that must exist before anything runs), UDEV_ORACLE.
 . /e2e/udev_lib.sh
@@ -45,7 +47,9 @@ umount /dev || e2e_fail "unable to unmount udev's /dev"
 
 # --- hotplug2 with the default scripts ---
 mount -t tmpfs -o mode=0755 hotplug2 /dev || e2e_fail "unable to mount a tmpfs on /dev"
+rm -rf /run/udev
 hotplug2 -f -C -o -c /etc/hotplug2 >/run/hotplug2.out 2>/run/hotplug2.err ||
     e2e_fail "hotplug2 --coldplug --once failed: $(tail -n 5 /run/hotplug2.err)"
 udev_record /dev | sed 's/^/HP2-LINK /'
+udevadm info --export-db | sed 's/^/HP2-DB /'
 umount /dev

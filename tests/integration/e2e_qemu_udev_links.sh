@@ -10,7 +10,9 @@
 # udevd, udevadm, their libraries, helpers and rules go into the
 # initramfs; the guest runs udevd, then hotplug2, and prints both link
 # lists, which tests/oracle/udev_compare.sh compares with the differences
-# of tests/oracle/udev-differences.txt allowed.
+# of tests/oracle/udev-differences.txt allowed, and both databases, whose
+# tags tests/oracle/udev_tags.sh compares (the seat rules of systemd's
+# package are among the oracle's).
 # UDEV_LINKS_OUT=FILE and UDEV_DB_OUT=FILE keep udev's list and database.
 . "$SOURCE_DIR/tests/integration/lib.sh"
 . "$SOURCE_DIR/tests/oracle/udev_lib.sh"
@@ -19,8 +21,11 @@ oracle=$SOURCE_DIR/tests/oracle
 
 sh "$oracle/udev_compare.sh" --self-check >"$SCRATCH/self-check" 2>&1 ||
 	{ cat "$SCRATCH/self-check" >&2; fail "the comparator's self-check failed"; }
+sh "$oracle/udev_tags.sh" --self-check || fail "the tag comparator's self-check failed"
 [ -x "$UDEV_ORACLE/bin/udevadm" ] && [ -r "$UDEV_ORACLE/lib/udev/hwdb.bin" ] ||
 	skip "no udev oracle in $UDEV_ORACLE (scripts/udev-oracle.sh makes it)"
+[ -r "$UDEV_ORACLE/lib/udev/rules.d/71-seat.rules" ] ||
+	skip "the udev oracle has no seat rules; run scripts/udev-oracle.sh again"
 for tool in sfdisk mkfs.ext4 mkfs.vfat xorriso; do
 	command -v "$tool" >/dev/null 2>&1 || skip "$tool not found; run scripts/e2e-deps.sh"
 done
@@ -98,7 +103,7 @@ rc=0
 LD_LIBRARY_PATH=$(udev_ld_path) sh "$e2e/qemu-run.sh" "$@" -Q "$devices" \
     -L "$logs/qemu-udev-links.log" "$e2e/qemu-udev-links.guest.sh" \
     >"$S/guest.out" || rc=$?
-grep -v '^UDEV-DB \|^UDEV-LINK \|^HP2-LINK ' "$S/guest.out"
+grep -v '^UDEV-DB \|^HP2-DB \|^UDEV-LINK \|^HP2-LINK ' "$S/guest.out"
 [ $rc = 0 ] || exit $rc
 sed -n 's/^UDEV-LINK //p' "$S/guest.out" >"$S/udev.links"
 sed -n 's/^HP2-LINK //p' "$S/guest.out" >"$S/hotplug2.links"
@@ -111,4 +116,8 @@ echo "udev $(udevadm --version) with Debian's rules in the guest: $n links;" \
 sh "$oracle/udev_compare.sh" "$S/udev.links" "$S/hotplug2.links" \
     "$oracle/udev-differences.txt" 2>&1 ||
 	fail "in the guest, hotplug2's default scripts and udev make different links"
+sed -n 's/^UDEV-DB //p' "$S/guest.out" >"$S/udev.db"
+sed -n 's/^HP2-DB //p' "$S/guest.out" >"$S/hotplug2.db"
+sh "$oracle/udev_tags.sh" "$S/udev.db" "$S/hotplug2.db" ||
+	fail "in the guest, hotplug2's default scripts and udev tag devices differently"
 echo ok
