@@ -54,6 +54,17 @@ kill -INT "$events"
 wait "$events"
 sed 's/^/LIBINPUT-EVENT /' /run/events.out
 sed 's/^/LIBINPUT-EVENT-ERR /' /run/events.err
+
+# What logind would read: the input devices in the seat, the keyboards'
+# event nodes as power switches.
+echo "tags: seat $(ls /run/udev/tags/seat | grep -c '^+input:input') input devices," \
+    "power-switch $(ls /run/udev/tags/power-switch 2>/dev/null | wc -l) event nodes"
+# The control: the same libinput with the database hidden lists nothing,
+# since a device without an entry is one udev has not initialized.
+mount -t tmpfs -o mode=0755 hidden /run/udev/data || e2e_fail "unable to hide the database"
+libinput list-devices >/run/list-hidden.out 2>&1
+umount /run/udev/data
+echo "without the database: libinput list-devices lists $(grep -c '^Device:' /run/list-hidden.out) devices"
 e2e_signal done
 kill "$daemon"
 wait "$daemon"

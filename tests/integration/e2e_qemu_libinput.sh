@@ -54,4 +54,8 @@ echo "libinput debug-events: $added DEVICE_ADDED, $kbds of them QEMU Virtio Keyb
 grep 'DEVICE_ADDED' "$SCRATCH/events"
 [ "$added" -ge 3 ] && [ "$kbds" -ge 2 ] ||
 	{ cat "$SCRATCH/events"; fail "debug-events did not report the hot-added keyboard"; }
+# The control: libinput trusted hotplug2's database, not the devices alone.
+hidden=$(sed -n 's/^without the database: libinput list-devices lists \([0-9]*\) devices$/\1/p' "$SCRATCH/guest.out")
+[ "$hidden" = 0 ] || fail "with the database hidden, libinput still lists ${hidden:-?} devices"
+grep -q '^tags: seat [1-9]' "$SCRATCH/guest.out" || fail "no input device tagged seat in the guest"
 echo ok

@@ -1,5 +1,5 @@
 -- The default scripts' uaccess, seat and master-of-seat tags and ID_PATH, ID_FOR_SEAT, ID_SEAT
--- (70-uaccess.lua, 71-seat.lua, 73-seat-late.lua), on the devices systemd 252's 70-uaccess,
+-- (70-uaccess.lua, 71-seat.lua, 73-seat-late.lua) and power-switch (70-power-switch.lua), on the devices systemd 252's 70-uaccess,
 -- 71-seat and 73-seat-late rules give them to; has_tag and import_parent, which they use.
 -- tests/oracle/udev_links.sh compares the tags with udevd's on this machine's devices.
 local testing = require "hotplug2.testing"
@@ -111,6 +111,20 @@ describe("seat and uaccess tags", function()
 		local t = {}
 		for _, a in ipairs(testing.filter(acts, "tag")) do t[#t + 1] = a.name end
 		assert.are.same({ "uaccess", "seat" }, t)
+	end)
+
+	it("give power-switch to the event nodes of devices with keys or switches, as 70-power-switch", function()
+		local function tagged(props)
+			local ev = { ACTION = "add", SUBSYSTEM = "input", DEVPATH = I8042 .. "/input/input3/event3",
+				MAJOR = "13", MINOR = "67", DEVNAME = "input/event3", ID_INPUT = "1" }
+			for k, v in pairs(props) do ev[k] = v end
+			local t = {}
+			for _, a in ipairs(testing.filter((hp:handle(ev)), "tag")) do t[#t + 1] = a.name end
+			return t
+		end
+		assert.are.same({ "power-switch" }, tagged { ID_INPUT_KEY = "1", ID_INPUT_KEYBOARD = "1" })
+		assert.are.same({ "power-switch" }, tagged { ID_INPUT_SWITCH = "1" })
+		assert.are.same({}, tagged { ID_INPUT_MOUSE = "1" })
 	end)
 
 	it("make a seat of qemu's pci-bridge-seat and give it to the devices behind it", function()
