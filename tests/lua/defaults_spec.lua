@@ -78,7 +78,8 @@ describe("the default scripts", function()
 		assert.are.same({ DEFAULTS .. "/10-modules.lua", DEFAULTS .. "/20-firmware.lua",
 			DEFAULTS .. "/30-nodes.lua", DEFAULTS .. "/60-input-id.lua", DEFAULTS .. "/60-persistent-alsa.lua",
 			DEFAULTS .. "/60-persistent-input.lua", DEFAULTS .. "/60-persistent-storage.lua",
-			DEFAULTS .. "/60-persistent-v4l.lua", DEFAULTS .. "/60-serial.lua", DEFAULTS .. "/70-uaccess.lua",
+			DEFAULTS .. "/60-persistent-v4l.lua", DEFAULTS .. "/60-serial.lua", DEFAULTS .. "/70-power-switch.lua",
+			DEFAULTS .. "/70-uaccess.lua",
 			DEFAULTS .. "/71-seat.lua", DEFAULTS .. "/73-seat-late.lua", DEFAULTS .. "/78-sound-card.lua",
 			DEFAULTS .. "/90-openwrt.lua" }, hp.files)
 		assert.are.same({}, hp.problems)
