@@ -108,10 +108,8 @@ describe("input, serial, sound and v4l names", function()
 		for _, card in ipairs(tree.change_queries) do
 			local _, ev = hp:device(card, "change")
 			local got = {}
-			-- names.expected was recorded with udev's own rules, which leave 71-seat's
-			-- ID_FOR_SEAT to the systemd package (seat_spec.lua checks it).
 			for k, v in pairs(ev) do
-				if (k:find("^ID_") or k:find("^SOUND_")) and k ~= "ID_FOR_SEAT" then got[#got + 1] = k .. "=" .. v end
+				if k:find("^ID_") or k:find("^SOUND_") then got[#got + 1] = k .. "=" .. v end
 			end
 			table.sort(got)
 			local w = {}
