@@ -7,15 +7,37 @@ local function has(v)
 	return v ~= nil and v ~= ""
 end
 
-local function not_remove(action)
-	return action ~= "remove"
+-- The devices given an ID_SEAT since hotplug2 started (DEVPATH -> ID_SEAT).  A parent's event
+-- comes before its children's, so a device whose ancestors are all absent here has no seat to
+-- inherit, and its parent's database entry is not read: on a machine with only seat0 (no
+-- ID_SEAT anywhere) this script reads nothing.
+local seated = {}
+
+local function under_seat(devpath)
+	local p = devpath:match("^(.*)/[^/]+$")
+	while p and p ~= "" do
+		if seated[p] then return true end
+		p = p:match("^(.*)/[^/]+$")
+	end
+	return false
 end
 
-on({ ACTION = not_remove }, function(ev)
+on({ ACTION = "remove" }, function(ev)
+	seated[ev.DEVPATH] = nil
+end)
+
+on({ ACTION = function(action) return action ~= "remove" end }, function(ev)
 	if not has(ev.ID_SEAT) and ev.ID_AUTOSEAT == "1" and has(ev.ID_FOR_SEAT) then
 		setenv(ev, "ID_SEAT", "seat-" .. ev.ID_FOR_SEAT)
 	end
-	if not has(ev.ID_SEAT) then import_parent(ev, "ID_SEAT") end
-	-- A name that is no tag name (hotplug2 allows letters, digits, "_" and "-") tags nothing.
-	if has(ev.ID_SEAT) and ev.ID_SEAT:find("^[%w_%-]+$") then tag(ev, ev.ID_SEAT) end
+	if not has(ev.ID_SEAT) and next(seated) ~= nil and under_seat(ev.DEVPATH) then
+		import_parent(ev, "ID_SEAT")
+	end
+	if has(ev.ID_SEAT) then
+		seated[ev.DEVPATH] = ev.ID_SEAT
+		-- A name that is no tag name (hotplug2 allows letters, digits, "_" and "-") tags nothing.
+		if ev.ID_SEAT:find("^[%w_%-]+$") then tag(ev, ev.ID_SEAT) end
+	else
+		seated[ev.DEVPATH] = nil
+	end
 end)

@@ -140,9 +140,18 @@ describe("ID_SEAT from the parent's database entry", function()
 	it("tags the card behind a seat's bridge with the seat", function()
 		local hp = testing.new { config_dir = DEFAULTS, sysfs = SYSFS, group = GROUPS,
 			files = { ["run/udev/data/+pci:0000:01:00.0"] = "I:5\nE:ID_SEAT=seat-pci-pci-0000_00_05_0\nV:1\n" } }
+		-- Before the bridge's event, no seat is known: the entry is not read.
 		local got, ev = tags(hp, SEATGPU .. "/drm/card1")
+		assert.are.same({ "uaccess", "seat", "master-of-seat" }, got)
+		assert.is_nil(ev.ID_SEAT)
+		tags(hp, BRIDGE)
+		got, ev = tags(hp, SEATGPU .. "/drm/card1")
 		assert.are.same({ "uaccess", "seat", "master-of-seat", "seat-pci-pci-0000_00_05_0" }, got)
 		assert.are.equal("seat-pci-pci-0000_00_05_0", ev.ID_SEAT)
+		-- The bridge gone, nothing below it inherits a seat any more.
+		tags(hp, BRIDGE, "remove")
+		got = tags(hp, SEATGPU .. "/drm/card1")
+		assert.are.same({ "uaccess", "seat", "master-of-seat" }, got)
 		hp:close()
 	end)
 end)
