@@ -2,7 +2,8 @@
 # Benchmark: what udev's database and the libudev broadcast cost per event in the script layer
 # (script.c, hotplug2.core, lua/), with the default scripts: medians of CPU time over several
 # runs, and callgrind's instruction counts, which do not depend on the machine's load.
-# usage: tests/bench/udev-cost.sh [BUILD_DIR [RUNS [REPEAT]]]   (as root; prints figures, asserts nothing)
+# usage: flock /tmp/hp2-kernel.lock sh tests/bench/udev-cost.sh [BUILD_DIR [RUNS [REPEAT]]]
+# (as root; prints figures, asserts nothing)
 #
 # script_replay hands an "add" event for every uevent file under /sys/devices to the scripts
 # REPEAT times (the burst case: after the first pass every node and entry is right, so nothing
@@ -96,3 +97,55 @@ for mode in off auto on; do
 	esac
 	echo "| $name | $med ($range) | $per | $first |"
 done
+
+# The kernel-format copy (--rebroadcast, in C): the daemon replaying a recording of real kernel
+# events with no scripts and --no-udev, with and without the flag, with and without a listener on
+# the group; CPU (user + system) from getrusage, median of RUNS.  The recording makes kernel
+# events: run this script under flock /tmp/hp2-kernel.lock.
+EV=20000
+"$BUILD/nl-record" 1 "$W/rec" "$W/rec.ready" >/dev/null &
+rp=$!
+while [ ! -e "$W/rec.ready" ]; do sleep 0.01; done
+"$BUILD/uevent-burst" -a add -n $EV >/dev/null
+sleep 0.5
+kill -TERM $rp
+wait $rp
+mkdir -p "$W/empty" "$W/rroot"
+# cpu_us [--rebroadcast 3] [listener]: one run's µs per event.
+cpu_us() {
+	unshare -n sh -s "$BUILD" "$W" "$EV" "$@" <<'EOS'
+B=$1 W=$2 EV=$3
+shift 3
+lp=""
+if [ "${2:-}" = listener ] || [ "${1:-}" = listener ]; then
+	rm -f "$W/l.ready"
+	"$B/nl-record" 3 "$W/l.rec" "$W/l.ready" >/dev/null &
+	lp=$!
+	while [ ! -e "$W/l.ready" ]; do sleep 0.01; done
+fi
+flags=""
+[ "${1:-}" = --rebroadcast ] && flags="--rebroadcast 3"
+python3 -c 'import resource, subprocess, sys
+subprocess.run(sys.argv[2:], stderr=subprocess.DEVNULL)
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+print("%.2f" % ((r.ru_utime + r.ru_stime) * 1e6 / int(sys.argv[1])))' "$EV" \
+    "$B/hotplug2" -f -c "$W/empty" --root "$W/rroot" --no-udev --replay "$W/rec" $flags
+if [ -n "$lp" ]; then kill -TERM $lp; wait $lp; fi
+EOS
+}
+for k in plain copy plain.l copy.l; do : >"$W/rb.$k"; done
+i=0
+while [ $i -lt "$RUNS" ]; do
+	cpu_us >>"$W/rb.plain"
+	cpu_us --rebroadcast 3 >>"$W/rb.copy"
+	cpu_us listener >>"$W/rb.plain.l"
+	cpu_us --rebroadcast 3 listener >>"$W/rb.copy.l"
+	i=$((i + 1))
+done
+echo
+echo "| daemon replaying $EV kernel events, no scripts, --no-udev | CPU µs/event, median of $RUNS |"
+echo "|---|---|"
+echo "| without --rebroadcast | $(median <"$W/rb.plain") |"
+echo "| --rebroadcast 3, no listener | $(median <"$W/rb.copy") |"
+echo "| without --rebroadcast, a listener on group 3 | $(median <"$W/rb.plain.l") |"
+echo "| --rebroadcast 3, a listener on group 3 | $(median <"$W/rb.copy.l") |"
