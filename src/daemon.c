@@ -956,7 +956,6 @@ log_totals(struct daemon *d, int replay)
 		netlink_stats_log(&d->nst);
 	log_info("%lu events handled, %lu lost, %lu resynchronizations",
 	    d->handled, d->lost, d->resyncs);
-	rebroadcast_close(&d->rb);
 	log_debug("queue: %lu reordered, %lu stale dropped, %lu gaps, %lu "
 	    "overtaken, %lu out of sequence, %lu new sequences, at most %u "
 	    "held", qs->reordered, qs->stale, qs->gaps, qs->overtaken,
@@ -995,6 +994,7 @@ daemon_main(int argc, char *argv[])
 
 	rc = loop(&d);
 	log_totals(&d, args.replay != NULL);
+	rebroadcast_close(&d.rb);
 	script_free(d.script);
 	queue_free(d.q);
 	free(d.rbuf);
