@@ -53,8 +53,9 @@ wait_for 10 test -e "$S/udev.ready" || fail "the udev monitor did not start: $(c
 
 # N "add" events round-robin over /sys/dev's devices, then the sentinel's: once the udev monitor
 # has it, the daemon has handled the burst.
-set -- $(timeout 300 "$BURST" -a add -n "$N" -l "/sys$SENTINEL/uevent" -w "$S/udev.done") ||
+out=$(timeout 300 "$BURST" -a add -n "$N" -l "/sys$SENTINEL/uevent" -w "$S/udev.done") ||
 	fail "the sentinel never reached the udev monitor: $(wc -l <"$S/udev.txt") events did"
+set -- $out
 first=$1 last=$2 writes=$3 ms=$4
 [ "$writes" = $((N + 1)) ] || fail "the generator wrote $writes of $((N + 1))"
 # Room for a late duplicate to arrive: none may.
