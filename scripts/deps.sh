@@ -8,7 +8,7 @@ PACKAGES="build-essential cmake pkg-config lua5.1 liblua5.1-0-dev luajit
 libluajit-5.1-dev lua-busted libcmocka-dev kmod busybox-static util-linux
 musl-tools xz-utils libkmod-dev file clang libclang-rt-14-dev libblkid-dev
 e2fsprogs fdisk dosfstools debhelper lintian fakeroot systemd procps s6 runit
-openrc python3-pyudev"
+openrc python3-pyudev libudev-dev"
 
 missing=""
 for p in $PACKAGES; do

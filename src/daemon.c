@@ -20,6 +20,7 @@
 #include "notify.h"
 #include "pathnames.h"
 #include "queue.h"
+#include "rebroadcast.h"
 #include "script.h"
 #include "sig.h"
 #include "spawn.h"
@@ -39,6 +40,7 @@ struct daemon {
 	struct script		*script;
 	struct queue		*q;
 	struct netlink_stats	 nst;
+	struct rebroadcast	 rb;		/* --rebroadcast */
 
 	int			 nlfd;		/* netlink, or -1 */
 	int			 replay_fd;	/* --replay input, or -1 */
@@ -97,6 +99,8 @@ daemon_usage(FILE *f)
 "      --udev               udev's database and libudev broadcast, also\n"
 "                           under --root (default: only with the root /)\n"
 "      --no-udev            neither udev's database nor the broadcast\n"
+"      --rebroadcast GROUP  re-send each handled event as the kernel sent\n"
+"                           it on netlink group GROUP, 3 to 32 (off)\n"
 "  -v, --verbose            more logging (twice: debug)\n"
 "  -h, --help               this text\n",
 	    SPAWN_MAX_CHILDREN_DEFAULT, SPAWN_TIMEOUT_DEFAULT_MS / 1000);
@@ -535,6 +539,8 @@ serve(struct daemon *d, uint64_t now)
 		if (ev == NULL)
 			break;
 		script_handle(d->script, ev);
+		/* After its actions, before the next event: in order. */
+		rebroadcast_event(&d->rb, ev);
 		queue_done(d->q);
 		d->handled++;
 	}
@@ -716,6 +722,7 @@ detach(void)
 /* What the command line asks for beyond the daemon's own settings. */
 struct daemon_args {
 	const char	*replay;	/* --replay FILE, or NULL */
+	unsigned int	 rebroadcast;	/* --rebroadcast GROUP, or 0 */
 	unsigned long	 max_children;
 	unsigned long	 timeout_s;
 	int		 foreground;
@@ -730,7 +737,8 @@ struct daemon_args {
 /* Options with no short form. */
 enum {
 	OPT_UDEV = 256,
-	OPT_NO_UDEV
+	OPT_NO_UDEV,
+	OPT_REBROADCAST
 };
 
 static int
@@ -750,6 +758,7 @@ parse_options(struct daemon *d, struct daemon_args *args, int argc,
 		{ "no-udev",		no_argument,		NULL, OPT_NO_UDEV },
 		{ "once",		no_argument,		NULL, 'o' },
 		{ "ready-fd",		required_argument,	NULL, 'd' },
+		{ "rebroadcast",	required_argument,	NULL, OPT_REBROADCAST },
 		{ "replay",		required_argument,	NULL, 'R' },
 		{ "root",		required_argument,	NULL, 'r' },
 		{ "sysfs",		required_argument,	NULL, 'S' },
@@ -757,7 +766,8 @@ parse_options(struct daemon *d, struct daemon_args *args, int argc,
 		{ "verbose",		no_argument,		NULL, 'v' },
 		{ NULL,			0,			NULL, 0 }
 	};
-	int	 ch;
+	const char	*why;
+	int		 ch;
 
 	while ((ch = getopt_long(argc, argv, "a:Cc:d:fhM:m:noR:r:S:t:v",
 	    longopts, NULL)) != -1) {
@@ -819,6 +829,13 @@ parse_options(struct daemon *d, struct daemon_args *args, int argc,
 			break;
 		case OPT_NO_UDEV:
 			d->sopts.udev = "off";
+			break;
+		case OPT_REBROADCAST:
+			if (rebroadcast_parse(optarg, &args->rebroadcast,
+			    &why) == -1) {
+				log_warnx("--rebroadcast %s: %s", optarg, why);
+				return EXIT_USAGE;
+			}
 			break;
 		default:
 			daemon_usage(stderr);
@@ -911,6 +928,12 @@ setup(struct daemon *d, const struct daemon_args *args)
 		fatal("unable to set up the signal handlers");
 	if (d->nlfd != -1)
 		spawn_sync_hook(d->nlfd, sync_read, d);
+	/* A dry run changes nothing and tells no one, as udev's broadcast. */
+	if (args->rebroadcast != 0 && d->sopts.dry_run)
+		log_info("--dry-run: nothing is rebroadcast");
+	else if (args->rebroadcast != 0 &&
+	    rebroadcast_open(&d->rb, args->rebroadcast) == -1)
+		return EXIT_SYSCALL;
 
 	if (args->coldplug) {
 		find_coldplug(d->coldplug_prog, sizeof(d->coldplug_prog));
@@ -948,6 +971,7 @@ daemon_main(int argc, char *argv[])
 
 	memset(&d, 0, sizeof(d));
 	d.nlfd = d.replay_fd = d.ready_fd = -1;
+	rebroadcast_init(&d.rb);
 	d.persistent = 1;
 	d.sopts.config_dir = PATH_CONFIG_DIR;
 	d.sopts.root = "/";
@@ -970,6 +994,7 @@ daemon_main(int argc, char *argv[])
 
 	rc = loop(&d);
 	log_totals(&d, args.replay != NULL);
+	rebroadcast_close(&d.rb);
 	script_free(d.script);
 	queue_free(d.q);
 	free(d.rbuf);

@@ -12,6 +12,9 @@
 # CPU is the cpuacct.usage of a cgroup (v1) the daemon was in before it
 # forked; memory is its VmHWM.  See docs/PERFORMANCE.md.
 #
+# HP2_BENCH_ROWS=hotplug2 leaves out busybox mdev and the bare listener
+# (the udev rows of docs/PERFORMANCE.md, several runs in a row).
+#
 # HP2_ALIAS_FILE names a modules.alias for the daemon (--alias-file), so
 # its peak RSS includes a real alias index: the alias oracle test caches
 # Debian's under /var/cache/hotplug2/kmod-oracle.  It is used when present.
@@ -20,6 +23,7 @@ set -eu
 B=${1:-build}
 [ $# -gt 0 ] && shift
 COUNTS=${*:-10000 50000}
+ROWS=${HP2_BENCH_ROWS:-all}
 ALIAS=${HP2_ALIAS_FILE:-$(ls /var/cache/hotplug2/kmod-oracle/root/lib/modules/*/modules.alias 2>/dev/null | head -1)}
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 B=$(cd "$B" && pwd)
@@ -217,13 +221,19 @@ echo
 echo "| who | burst | events/s | CPU µs/event | peak RSS MB | handled | lost |"
 echo "|---|---|---|---|---|---|---|"
 for n in $COUNTS; do
-	bare "$n"
+	[ "$ROWS" = hotplug2 ] || bare "$n"
 	hp2 "hotplug2, default scripts" "$n" "$SRC/lua/defaults"
 	hp2 "hotplug2, default scripts, --no-udev" "$n" "$SRC/lua/defaults" --no-udev
+	# The broadcast reaches libudev clients on the host too, as udev_clients.sh's does.
+	hp2 "hotplug2, default scripts, --udev" "$n" "$SRC/lua/defaults" --udev
+	hp2 "hotplug2, defaults, --udev --rebroadcast 3" "$n" "$SRC/lua/defaults" --udev \
+	    --rebroadcast 3
 	hp2 "hotplug2, one-handler script" "$n" "$W/one"
+	[ "$ROWS" = hotplug2 ] && continue
 	mdev "$n" -df
 	mdev "$n" -dfv
 done
+[ "$ROWS" = hotplug2 ] && exit 0
 
 # Coldplug: hotplug2 --coldplug --once on this machine, from start to
 # exit (every device handled), with a fresh --root each time; the median
