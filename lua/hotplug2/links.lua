@@ -25,7 +25,8 @@
 -- then the lowest devpath.
 --
 -- store = links.new(core, sys): core reads, sys (nil in a dry run) writes
--- through write(path, text) and unlink(path, prune).
+-- through write(path, text) and unlink(path, prune); a sys with pretend
+-- set (hotplug2.testing over a given root) writes nothing.
 local M = {}
 
 M.DIR = "run/hotplug2/links"
@@ -144,8 +145,15 @@ function M.new(core, sys)
 	end
 
 	-- Every claim of link, { [devpath] = { devpath, priority, order,
-	-- target } }, and the highest order among them (0 when none).
-	function S.claims(link)
+	-- target } } (a table of the caller's own), and the highest order
+	-- among them (0 when none).  Each link's claims are read once, as the
+	-- device records are, and kept in step with what is written: a
+	-- burst of events for present devices reads no record.
+	local cache, ncache = {}, 0
+	-- A sys that pretends (hotplug2.testing over a given root) writes
+	-- nothing: the claims stay those on disk.
+	local writes = sys and not sys.pretend
+	local function read_claims(link)
 		local dir = LINK_DIR .. key(link)
 		local claims, top = {}, 0
 		for _, name in ipairs(core.readdir(dir) or {}) do
@@ -159,17 +167,46 @@ function M.new(core, sys)
 				if order > top then top = order end
 			end
 		end
-		return claims, top
+		return { claims = claims, top = top }
+	end
+	local function cached(link)
+		local c = cache[link]
+		if c then return c end
+		c = read_claims(link)
+		-- Bounded: links of devices long gone are read again if needed.
+		if ncache >= 4096 then cache, ncache = {}, 0 end
+		ncache = ncache + 1
+		cache[link] = c
+		return c
+	end
+	function S.claims(link)
+		local c = cached(link)
+		local claims = {}
+		for devpath, claim in pairs(c.claims) do claims[devpath] = claim end
+		return claims, c.top
 	end
 
 	function S.write_claim(link, c)
 		if not sys then return end
 		sys.write(LINK_DIR .. key(link) .. "/" .. key(c.devpath), ("devpath=%s\nlink=%s\npriority=%d\norder=%d\ntarget=%s\n")
 			:format(c.devpath, link, c.priority, c.order, c.target))
+		if not writes then return end
+		local cc = cached(link)
+		cc.claims[c.devpath] = { devpath = c.devpath, priority = c.priority, order = c.order,
+			target = c.target }
+		if c.order > cc.top then cc.top = c.order end
 	end
 
 	function S.drop_claim(link, devpath)
-		if sys then sys.unlink(LINK_DIR .. key(link) .. "/" .. key(devpath), true) end
+		if not sys then return end
+		sys.unlink(LINK_DIR .. key(link) .. "/" .. key(devpath), true)
+		local cc = writes and cache[link]
+		if not cc then return end
+		cc.claims[devpath] = nil
+		cc.top = 0
+		for _, claim in pairs(cc.claims) do
+			if claim.order > cc.top then cc.top = claim.order end
+		end
 	end
 
 	return S

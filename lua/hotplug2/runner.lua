@@ -48,17 +48,70 @@ local function copy(t)
 	return c
 end
 
+-- The keys events are dispatched on: a handler whose match compares one
+-- of them with a string can only take events with that value (match.compile
+-- tests equality first, before any code of the handler's, so leaving the
+-- others out changes nothing but the time).
+local DISPATCH = { "SUBSYSTEM", "ACTION" }
+local NO_KEYS = {}
+local NONE = {}	-- the dispatch key of an event without the variable
+
+local function dispatch_keys(m)
+	if type(m) ~= "table" then return NO_KEYS end
+	local keys
+	for _, k in ipairs(DISPATCH) do
+		local w = m[k]
+		if type(w) == "string" or type(w) == "number" then
+			keys = keys or {}
+			keys[k] = tostring(w)
+		end
+	end
+	return keys or NO_KEYS
+end
+
+-- The handlers that may take an event with SUBSYSTEM sub and ACTION act,
+-- in order: the same list for every such event, made once.  Bounded: the
+-- values come from the kernel, and a forged event may bring any.
+function Runner:candidates(sub, act)
+	local d = self.dispatch
+	if not d or self.ndispatch >= 256 then
+		d = {}
+		self.dispatch, self.ndispatch = d, 0
+	end
+	local bysub = d[sub]
+	if not bysub then
+		bysub = {}
+		d[sub] = bysub
+	end
+	local list = bysub[act]
+	if list then return list end
+	list = {}
+	for _, h in ipairs(self.handlers) do
+		local k = h.keys
+		if (k.SUBSYSTEM == nil or k.SUBSYSTEM == sub) and (k.ACTION == nil or k.ACTION == act) then
+			list[#list + 1] = h
+		end
+	end
+	bysub[act] = list
+	self.ndispatch = self.ndispatch + 1
+	return list
+end
+
 function M.new(o)
 	assert(type(o) == "table" and o.core, "runner.new needs { core = ... }")
 	local self = setmetatable({
 		core = o.core,
 		call = o.call or o.core.pcall or plain_pcall,
 		handlers = {},
+		dispatch = nil,
+		ndispatch = 0,
 		files = {},
 		problems = {},
 		current = nil,
 		udev = o.udev,
-		udev_state = nil,
+		udev_state = false,
+		the_udev_state = { kernel_text = false, kernel = false, links = false, tags = false,
+			tagged = false },
 		libraries = {
 			math = math, table = table,
 			string = o.core.string_library and o.core.string_library() or string,
@@ -160,7 +213,8 @@ function Runner:environment(path)
 		end
 		local n = #self.handlers + 1
 		self.handlers[n] = { file = path, test = test, user = user, fn = fn,
-			index = n, match = m }
+			index = n, match = m, keys = dispatch_keys(m) }
+		self.dispatch = nil
 	end)
 	-- mdev_conf "/etc/mdev.conf" and hotplug2_rules "/etc/hotplug2.rules"
 	-- load a policy file (relative paths from the handler file's
@@ -173,7 +227,8 @@ function Runner:environment(path)
 			if not ok then error(name .. ": " .. tostring(fn), 2) end
 			local n = #self.handlers + 1
 			self.handlers[n] = { file = path, test = function() return true end,
-				fn = fn, index = n, match = {} }
+				fn = fn, index = n, match = {}, keys = NO_KEYS }
+			self.dispatch = nil
 		end
 	end
 	rawset(env, "mdev_conf", loader("mdev_conf", mdev))
@@ -207,6 +262,7 @@ function Runner:load_file(path, source)
 	seal()
 	if not ok then
 		for i = #self.handlers, before + 1, -1 do self.handlers[i] = nil end
+		self.dispatch = nil
 		self:problem(rerr)
 		return false, rerr
 	end
@@ -232,9 +288,17 @@ end
 function Runner:track(kind, ev, value)
 	local st = self.udev_state
 	if not st or ev ~= self.current then return end
-	if kind == "tag" and not st.tagged[value] then
-		st.tagged[value] = true
-		st.tags[#st.tags + 1] = value
+	if kind == "tag" then
+		-- A list of the event's own: the database keeps it.
+		local tagged = st.tagged
+		if not tagged then
+			tagged = {}
+			st.tagged, st.tags = tagged, {}
+		end
+		if not tagged[value] then
+			tagged[value] = true
+			st.tags[#st.tags + 1] = value
+		end
 	end
 end
 
@@ -246,13 +310,24 @@ end
 -- (its shape is described in actions.lua), or false when it planned
 -- nothing and its device owns no link.
 function Runner:handle(ev)
-	local hs, call, failed = self.handlers, self.call, 0
+	local sub, act = ev.SUBSYSTEM, ev.ACTION
+	local hs, call, failed = self:candidates(sub == nil and NONE or sub, act == nil and NONE or act), self.call, 0
 	local udev = self.udev
 	self.current = ev
 	device.next_event()
 	self.control.begin(ev)
 	if udev then
-		self.udev_state = { kernel = copy(ev), links = {}, tags = {}, tagged = {} }
+		-- One state table for every event; its tags and links lists are
+		-- made when the event has some.  What the kernel sent is kept as
+		-- the database's text of it (a string), not as a copy.
+		local st = self.the_udev_state
+		if udev.kernel_text then
+			st.kernel_text, st.kernel = udev:kernel_text(ev), false
+		else
+			st.kernel_text, st.kernel = false, copy(ev)
+		end
+		st.links, st.tags, st.tagged = false, false, false
+		self.udev_state = st
 	end
 	for i = 1, #hs do
 		local h = hs[i]
@@ -285,10 +360,12 @@ function Runner:handle(ev)
 	-- finds its entry.  Its links are those the device claims now.
 	if udev then
 		local st = self.udev_state
-		self.udev_state = nil
+		self.udev_state = false
 		local owned = event and event.owned
 		if owned then
-			for link, o in pairs(owned) do st.links[link] = o.priority end
+			local links = {}
+			for link, o in pairs(owned) do links[link] = o.priority end
+			st.links = links
 		end
 		local ok = call(udev.record, udev, ev, st)
 		if not ok then failed = failed + 1 end

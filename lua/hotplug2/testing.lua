@@ -347,6 +347,8 @@ function M.new(o)
 		end
 	end
 	local sys = {
+		-- links.lua: a given root's records stay as they are.
+		pretend = not scratch_root,
 		mknod = function(path)
 			if not scratch_root then return end
 			place(path)

@@ -13,6 +13,8 @@
 --                SUBSYSTEM, SEQNUM, what the kernel sent and what handlers set)
 --   kernel       the properties as the kernel sent them; keys of ev not there, or with
 --                another value, are the "exported" ones (E: lines)
+--   kernel_text  instead of kernel: M.text of them, taken before the handlers ran
+--                (what the runner gives: a string, not a copy of the event)
 --   links        link names under /dev the device owns, each with its priority
 --   tags         tag names, in order
 --   node         the node's name under /dev (DEVNAME's), or nil
@@ -24,6 +26,12 @@ local M = {}
 M.VERSION = 1
 
 -- Properties sd-device derives itself (from the db or the links and tags): never E: lines.
+local DOT = ("."):byte()
+-- A property clients see: a key that is not empty and not a private ".NAME".
+local function public(k)
+	local b = k:byte(1)
+	return b ~= nil and b ~= DOT
+end
 local DERIVED = { DEVLINKS = true, TAGS = true, CURRENT_TAGS = true, USEC_INITIALIZED = true }
 
 -- Properties first in a broadcast, in this order; the rest follow sorted.
@@ -44,7 +52,8 @@ function M.device_id(ev)
 	end
 	local ifindex = tonumber(ev.IFINDEX)
 	if ifindex and ifindex > 0 then return ("n%d"):format(ifindex) end
-	local sysname = devpath:match("([^/]+)$")
+	-- Anchored: unanchored, "([^/]+)$" is tried at every byte.
+	local sysname = devpath:match("^.*/([^/]+)$") or devpath:match("^([^/]+)$")
 	if not sysname then return nil end
 	if subsystem == "drivers" then
 		-- /bus/usb/drivers/hub: the driver's bus is part of the name.
@@ -54,12 +63,42 @@ function M.device_id(ev)
 	return ("+%s:%s"):format(subsystem, sysname)
 end
 
+-- What of a property table makes a database entry, as one string:
+-- "KEY=VALUE\0" for each string key with a string value, sorted by key,
+-- without private ".NAME" keys, the derived ones, ACTION and SEQNUM.
+-- Tables with the same text make the same entry, so an event is compared
+-- with the device's last one by comparing two strings.  In C when the
+-- core has it (core.properties_text).
+local TEXT_SKIP = { ACTION = true, SEQNUM = true }
+for k in pairs(DERIVED) do TEXT_SKIP[k] = true end
+
+local function lua_text(t, skip)
+	local keys = {}
+	for k, v in pairs(t) do
+		if type(k) == "string" and type(v) == "string" and public(k)
+			and not (skip and skip[k]) then
+			keys[#keys + 1] = k
+		end
+	end
+	table.sort(keys)
+	for i, k in ipairs(keys) do keys[i] = k .. "=" .. t[k] .. "\0" end
+	return table.concat(keys)
+end
+M.lua_text = lua_text
+
+-- The table back from a text.
+function M.parse_text(text)
+	local t = {}
+	for k, v in text:gmatch("([^%z=]+)=([^%z]*)%z") do t[k] = v end
+	return t
+end
+
 -- The keys handlers set or changed, sorted, without private ".NAME"
 -- ones and the derived ones.
 function M.exported(ev, kernel)
 	local keys = {}
 	for k, v in pairs(ev) do
-		if type(k) == "string" and type(v) == "string" and k:sub(1, 1) ~= "."
+		if type(k) == "string" and type(v) == "string" and public(k)
 			and not DERIVED[k] and kernel[k] ~= v then
 			keys[#keys + 1] = k
 		end
@@ -116,27 +155,42 @@ local function tag_list(tags)
 	return ":" .. table.concat(tags, ":") .. ":"
 end
 
--- The broadcast's properties, "KEY=VALUE" strings in order: ev's without
--- private ".NAME" ones, DEVNAME from node, DEVLINKS, TAGS, CURRENT_TAGS
--- and USEC_INITIALIZED as sd-device derives them.
-function M.properties(ev, st)
+-- What replaces the event's own properties in its broadcast (core.udev_broadcast's
+-- second argument): DEVNAME from node, DEVLINKS, TAGS, CURRENT_TAGS and
+-- USEC_INITIALIZED as sd-device derives them; false where there is none,
+-- so that an event's own DEVLINKS or TAGS never go out (DEVNAME is the
+-- event's own without a node).  The table over
+-- is filled and returned (the database reuses one).
+function M.overrides(ev, st, over)
+	over = over or {}
+	over.DEVNAME = st.node and ("/dev/" .. st.node) or nil
+	over.DEVLINKS = false
+	if st.links and next(st.links) ~= nil and has_devnum(ev) then
+		local names = sorted_links(st.links)
+		for i, name in ipairs(names) do names[i] = "/dev/" .. name end
+		over.DEVLINKS = table.concat(names, " ")
+	end
+	over.TAGS = tag_list(st.tags) or false
+	over.CURRENT_TAGS = over.TAGS
+	over.USEC_INITIALIZED = ("%d"):format(st.initialized)
+	return over
+end
+
+-- The broadcast's properties, "KEY=VALUE" strings in the order
+-- core.udev_broadcast(ev, over) sends them: ev's without private ".NAME"
+-- ones, over's replacing them, the FIRST ones first, the rest sorted.
+-- (The Lua statement of what the core does in C.)
+function M.properties(ev, over)
 	local props = {}
 	for k, v in pairs(ev) do
-		if type(k) == "string" and type(v) == "string" and k:sub(1, 1) ~= "."
-			and not DERIVED[k] then
+		if type(k) == "string" and type(v) == "string" and public(k)
+			and over[k] == nil then
 			props[k] = v
 		end
 	end
-	if st.node then props.DEVNAME = "/dev/" .. st.node end
-	local names = sorted_links(st.links)
-	if #names > 0 and has_devnum(ev) then
-		local full = {}
-		for i, name in ipairs(names) do full[i] = "/dev/" .. name end
-		props.DEVLINKS = table.concat(full, " ")
+	for k, v in pairs(over) do
+		if type(v) == "string" then props[k] = v end
 	end
-	props.TAGS = tag_list(st.tags)
-	props.CURRENT_TAGS = props.TAGS
-	props.USEC_INITIALIZED = ("%d"):format(st.initialized)
 	local out = {}
 	for _, k in ipairs(FIRST) do
 		if props[k] then out[#out + 1] = k .. "=" .. props[k] end
@@ -160,18 +214,6 @@ function M.parse_entry(text)
 		elseif kind == "S" then links[value] = 0 end
 	end
 	return usec, tags, links
-end
-
--- Whether two property tables hold the same entries, SEQNUM and ACTION
--- aside (no entry holds them).
-local function same_properties(a, b)
-	local n = 0
-	for k, v in pairs(a) do
-		if b[k] ~= v and k ~= "SEQNUM" and k ~= "ACTION" then return false end
-		n = n + 1
-	end
-	for _ in pairs(b) do n = n - 1 end
-	return n == 0
 end
 
 local function same_list(a, b)
@@ -209,6 +251,9 @@ function M.new(o)
 		-- nothing that did not change, without reading the file back.
 		-- One per present device.
 		known = {},
+		text = o.core.properties_text or lua_text,
+		over = {},
+		bst = {},
 		warned = false,
 		write_warned = false,
 	}, DB)
@@ -234,6 +279,12 @@ function DB:change(f, ...)
 	return ok
 end
 
+-- The text record compares the device's next entry with, of the
+-- properties the kernel sent (the runner takes it before any handler).
+function DB:kernel_text(ev)
+	return self.text(ev, TEXT_SKIP)
+end
+
 function DB:remembered(id)
 	local k = self.known[id]
 	if k then return k end
@@ -251,60 +302,73 @@ function DB:unlink_tags(id, tags, keep)
 	end
 end
 
+local NO_TAGS = setmetatable({}, { __newindex = function() error("NO_TAGS is read-only", 2) end })
+local NO_LINKS = NO_TAGS
+
 -- Write (or on remove, delete) ev's database entry and tag files, then
 -- broadcast ev.  Returns true, or false and why nothing was broadcast.
 function DB:record(ev, st)
 	local id = M.device_id(ev)
 	if not id then return false, "no device id (DEVPATH and SUBSYSTEM)" end
 	local old = self:remembered(id)
-	st = {
-		kernel = st.kernel, links = st.links, tags = st.tags or {}, node = st.node,
-		initialized = st.initialized or (old and old.usec) or self.core.usec(),
-	}
+	local tags, links = st.tags or NO_TAGS, st.links or NO_LINKS
+	local initialized = st.initialized or (old and old.usec) or self.core.usec()
 	if ev.ACTION == "remove" then
 		-- Clients learn which links and tags went with the device.
-		if old and #st.tags == 0 then st.tags = old.tags end
-		if old and next(st.links or {}) == nil then st.links = old.links end
+		if old and #tags == 0 then tags = old.tags end
+		if old and next(links) == nil then links = old.links end
 		self:change(self.core.unlink, self.dir .. "/data/" .. id)
 		if old then self:unlink_tags(id, old.tags) end
-		self:unlink_tags(id, st.tags)
+		self:unlink_tags(id, tags)
 		self.known[id] = nil
 	else
+		local old_tags = old and old.tags or NO_TAGS
 		-- Only what changed is written: a burst of events for present
 		-- devices (a coldplug, a "change" storm) rewrites nothing.
-		local had = {}
-		if old then
-			for _, tag in ipairs(old.tags) do had[tag] = true end
-		end
-		local keep = {}
-		for _, tag in ipairs(st.tags) do keep[tag] = true end
-		if old then self:unlink_tags(id, old.tags, keep) end
-		for _, tag in ipairs(st.tags) do
-			if not had[tag] then
-				self:change(self.core.write, ("%s/tags/%s/%s"):format(self.dir, tag, id), "", 0644)
+		if #old_tags > 0 or #tags > 0 then
+			local had, keep = {}, {}
+			for _, tag in ipairs(old_tags) do had[tag] = true end
+			for _, tag in ipairs(tags) do keep[tag] = true end
+			self:unlink_tags(id, old_tags, keep)
+			for _, tag in ipairs(tags) do
+				if not had[tag] then
+					self:change(self.core.write, ("%s/tags/%s/%s"):format(self.dir, tag, id), "", 0644)
+				end
 			end
 		end
-		-- The entry last: a client that finds it finds the tags too.
-		-- The same properties, links and tags as the last event of the
-		-- device make the same text: no need to build it.
+		-- The entry last: a client that finds it finds the tags too.  The
+		-- same properties (the kernel's and the final ones), links and
+		-- tags as the device's last event make the same text: no need to
+		-- build it.
+		local ktext = st.kernel_text or self.text(st.kernel or NO_TAGS, TEXT_SKIP)
+		local ftext = self.text(ev, TEXT_SKIP)
 		local text
-		if old and old.text and old.ev and same_properties(ev, old.ev)
-			and same_properties(st.kernel or {}, old.kernel)
-			and same_list(st.tags, old.tags) and same_links(st.links, old.links) then
+		if old and old.text and old.ktext == ktext and old.ftext == ftext
+			and same_list(tags, old_tags) and same_links(links, old.links) then
 			text = old.text
 		else
-			text = M.entry(ev, st)
+			text = M.entry(ev, { kernel = st.kernel or M.parse_text(ktext), links = links,
+				tags = tags, initialized = initialized })
 			-- Remembered only once written, so that the next event tries again.
 			if not (old and old.text == text)
 				and not self:change(self.core.write, self.dir .. "/data/" .. id, text, 0644) then
 				text = nil
 			end
 		end
-		self.known[id] = { usec = st.initialized, tags = st.tags, links = st.links, text = text,
-			ev = ev, kernel = st.kernel or {} }
+		local k = self.known[id]
+		if k then
+			k.usec, k.tags, k.links, k.text, k.ktext, k.ftext = initialized, tags, links,
+				text or false, ktext, ftext
+		else
+			self.known[id] = { usec = initialized, tags = tags, links = links, text = text or false,
+				ktext = ktext, ftext = ftext }
+		end
 	end
 	if not self.broadcast then return true end
-	local ok, err = self.core.udev_broadcast(M.properties(ev, st))
+	local b = self.bst
+	b.node, b.links, b.tags, b.initialized = st.node or false, links, tags, initialized
+	local over = M.overrides(ev, b, self.over)
+	local ok, err = self.core.udev_broadcast(ev, over)
 	if not ok and not self.warned then
 		-- Once: a daemon without CAP_NET_ADMIN would say it per event.
 		self.warned = true

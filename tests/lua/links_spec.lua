@@ -217,6 +217,32 @@ describe("link records across a restart", function()
 		assert.are.equal("", sh("cd " .. root .. " && find dev run -mindepth 1"))
 	end)
 
+	it("reads a link's claims once, then keeps them in step with what it writes", function()
+		core.set_root(root)
+		local reads = 0
+		local counting = setmetatable({ log = function() end,
+			readdir = function(path)
+				if path:find("^run/hotplug2/links/link/") then reads = reads + 1 end
+				return core.readdir(path)
+			end }, { __index = core })
+		local r = runner.new { core = counting, sys = core, call = pcall }
+		assert(r:load_file("60-serial.lua", POLICY))
+		assert.are.equal(0, r:handle(dev(0, "add", 10)))
+		assert.are.equal(1, reads)
+		-- The same device again, then a second claim and its release: no
+		-- record is read again, and the link follows what was written.
+		assert.are.equal(0, r:handle(dev(0, "add", 11)))
+		assert.are.equal(0, r:handle(dev(1, "add", 12, { PRIO = "5" })))
+		assert.are.equal("../../ttyUSB1", core.readlink("dev/serial/by-id/same"))
+		assert.are.equal(0, r:handle(dev(1, "remove", 13)))
+		assert.are.equal("../../ttyUSB0", core.readlink("dev/serial/by-id/same"))
+		assert.are.equal(1, reads)
+		-- A new runner (a restart) reads what this one wrote.
+		r = daemon()
+		r:handle(dev(0, "remove", 14))
+		assert.is_nil(core.readlink("dev/serial/by-id/same"))
+	end)
+
 	it("is only read by hotplug2.testing given the root", function()
 		local r = daemon()
 		r:handle(dev(0, "add", 10, { PRIO = "5" }))

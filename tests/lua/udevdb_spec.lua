@@ -18,7 +18,11 @@ local function db_core()
 		return had
 	end
 	core.usec = function() return core.clock_usec end
-	core.udev_broadcast = function(props) core.sent[#core.sent + 1] = props return true end
+	-- What the real core sends: udevdb.properties states it in Lua.
+	core.udev_broadcast = function(ev, over)
+		core.sent[#core.sent + 1] = udevdb.properties(ev, over)
+		return true
+	end
 	return core
 end
 
@@ -70,8 +74,10 @@ describe("hotplug2.udevdb", function()
 	it("broadcasts the final properties with DEVLINKS, TAGS, CURRENT_TAGS and USEC_INITIALIZED, no private ones", function()
 		local ev = copy(sda1)
 		ev[".PRIVATE"], ev.ID_FS_TYPE = "x", "ext4"
-		local props = udevdb.properties(ev, { kernel = sda1, links = { ["disk/by-label/boot"] = 0 },
+		ev.DEVLINKS, ev.TAGS = "/dev/stale", ":stale:"
+		local over = udevdb.overrides(ev, { links = { ["disk/by-label/boot"] = 0 },
 			tags = { "uaccess" }, initialized = 77 })
+		local props = udevdb.properties(ev, over)
 		assert.are.same({
 			"ACTION=add", "DEVPATH=" .. sda1.DEVPATH, "SUBSYSTEM=block", "DEVTYPE=partition",
 			"DEVNAME=sda1", "SEQNUM=1200", "USEC_INITIALIZED=77", "CURRENT_TAGS=:uaccess:",
@@ -205,6 +211,51 @@ describe("hotplug2.core's udev functions", function()
 		assert.is_nil(ok)
 		assert.truthy(err:find("too long"))
 		assert.has_error(function() core.udev_broadcast { "SUBSYSTEM=mem", {} } end)
+	end)
+
+	-- Tables of every shape the C code must get right: private keys,
+	-- non-string keys and values, keys FIRST names, over's false.
+	local function samples()
+		local out = {}
+		for n = 1, 60 do
+			local t = { SUBSYSTEM = "block", DEVPATH = "/devices/d" .. n, ACTION = "add",
+				SEQNUM = tostring(1000 + n), [1] = "list", [".PRIV"] = "p", NUM = 5, B = true }
+			for i = 1, n % 17 do
+				t[("K%02d_%s"):format((i * 7919) % 97, ("z"):rep(i % 3))] = ("v"):rep(i) .. n
+			end
+			if n % 3 == 0 then t.DEVTYPE, t.DEVNAME = "disk", "sd" .. n end
+			if n % 5 == 0 then t.USEC_INITIALIZED, t.DEVLINKS, t.TAGS = "1", "/dev/x", ":t:" end
+			if n % 7 == 0 then t[""] = "empty key"; t.a = "lower"; t.A = "upper"; t.AB = "" end
+			out[#out + 1] = t
+		end
+		return out
+	end
+
+	it("writes the database's text of a table as udevdb's Lua does", function()
+		for _, t in ipairs(samples()) do
+			local skip = { ACTION = true, SEQNUM = true }
+			assert.are.equal(udevdb.lua_text(t), core.properties_text(t))
+			assert.are.equal(udevdb.lua_text(t, skip), core.properties_text(t, skip))
+			assert.are.same(udevdb.parse_text(udevdb.lua_text(t, skip)), udevdb.parse_text(core.properties_text(t, skip)))
+		end
+		assert.are.equal("A=1\0B=2\0", core.properties_text { B = "2", A = "1", [".x"] = "3" })
+		assert.has_error(function() core.properties_text("x") end)
+	end)
+
+	it("orders a broadcast's properties as udevdb.properties says", function()
+		for _, t in ipairs(samples()) do
+			local over = udevdb.overrides(t, { node = t.DEVNAME and ("n" .. t.DEVNAME) or nil,
+				links = t.DEVTYPE and { ["disk/by-id/" .. t.DEVPATH:match("[^/]+$")] = 1 } or nil,
+				tags = t.TAGS and { "seat", "uaccess" } or {}, initialized = 4242 })
+			local want = table.concat(udevdb.properties(t, over), "\0") .. "\0"
+			assert.are.equal(want, core.udev_properties(t, over))
+		end
+		local ok, err = core.udev_properties({ SUBSYSTEM = "x", V = ("y"):rep(9000) }, {})
+		assert.is_nil(ok)
+		assert.truthy(err:find("too long"))
+		ok, err = core.udev_broadcast({ SUBSYSTEM = "x", V = "a\0b" }, {})
+		assert.is_nil(ok)
+		assert.truthy(err:find("NUL"))
 	end)
 
 	it("counts microseconds of the monotonic clock", function()
