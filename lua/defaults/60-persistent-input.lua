@@ -67,7 +67,7 @@ on({ ACTION = { "add", "change" }, SUBSYSTEM = "input" }, function(ev)
 
 	if sub.pci or sub.usb or sub.platform or sub.acpi then import_builtin(ev, "path_id") end
 
-	local kernel = ev.DEVPATH:match("([^/]+)$")
+	local kernel = ev.DEVPATH:match("^.*/([^/]+)$")
 	local event = kernel:find("^event") ~= nil
 	local node = event or kernel:find("^mouse") or kernel:find("^js")
 	if not node or not has(ev.DEVNAME) then return end

@@ -8,7 +8,7 @@ local function has(v)
 end
 
 on({ ACTION = { "add", "change" }, SUBSYSTEM = "video4linux", MAJOR = present }, function(ev)
-	local kernel = ev.DEVPATH:match("([^/]+)$")
+	local kernel = ev.DEVPATH:match("^.*/([^/]+)$")
 	local index = attr(ev, "index")
 	if parent(ev, "usb") then import_builtin(ev, "usb_id") end
 	if kernel:find("^video") and has(ev.ID_SERIAL) then

@@ -45,7 +45,7 @@ end)
 
 on({ ACTION = { "add", "change" }, SUBSYSTEM = "tty", DEVNAME = present, DEVPATH = { glob "*/ttyUSB[0-9]*", glob "*/ttyACM[0-9]*" } },
 function(ev)
-	local kernel = ev.DEVPATH:match("([^/]+)$")
+	local kernel = ev.DEVPATH:match("^.*/([^/]+)$")
 	if not (kernel:find("^ttyUSB%d") or kernel:find("^ttyACM%d")) then return end
 	-- A port of a usb-serial adapter that has several (udev's .ID_PORT).
 	local port

@@ -3,6 +3,6 @@
 
 on({ ACTION = function(action) return action ~= "remove" end, SUBSYSTEM = "input",
 	DEVPATH = glob "*/event*" }, function(ev)
-	if not ev.DEVPATH:match("([^/]+)$"):find("^event") then return end
+	if not ev.DEVPATH:match("^.*/([^/]+)$"):find("^event") then return end
 	if ev.ID_INPUT_SWITCH == "1" or ev.ID_INPUT_KEY == "1" then tag(ev, "power-switch") end
 end)

@@ -9,7 +9,7 @@ local function has(v)
 end
 
 local function sysname(ev)
-	return ev.DEVPATH:match("([^/]+)$")
+	return ev.DEVPATH:match("^.*/([^/]+)$")
 end
 
 -- Properties that alone give the tag when set (udev's ENV{NAME}=="?*"), and those that must be "1".

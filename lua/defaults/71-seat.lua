@@ -30,7 +30,7 @@ local function not_remove(action)
 end
 
 on({ ACTION = not_remove }, function(ev)
-	local sub, kernel = ev.SUBSYSTEM, ev.DEVPATH:match("([^/]+)$")
+	local sub, kernel = ev.SUBSYSTEM, ev.DEVPATH:match("^.*/([^/]+)$")
 	local seat, master = false, false
 	if has_tag(ev, "uaccess") and sub ~= "sound" then seat = true end
 	if sub == "sound" and kernel:find("^card") then seat = true end

@@ -28,7 +28,7 @@ local FORM_FACTORS = {
 local FIREWIRE_GUID = { SUBSYSTEM = "firewire", ATTRS = { guid = glob "?*" } }
 
 on({ ACTION = "change", SUBSYSTEM = "sound", DEVPATH = glob "*/card[0-9]*" }, function(ev)
-	local kernel = ev.DEVPATH:match("([^/]+)$")
+	local kernel = ev.DEVPATH:match("^.*/([^/]+)$")
 	if not kernel:find("^card") then return end
 	setenv(ev, "SOUND_INITIALIZED", "1")
 	if parent(ev, "usb") then

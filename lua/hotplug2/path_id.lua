@@ -15,7 +15,7 @@ local function sysnum(name)
 end
 
 local function basename(p)
-	return p:match("([^/]+)$")
+	return p:match("^.*/([^/]+)$") or p:match("^([^/]+)$")
 end
 
 return function(ctx, ev)
