@@ -62,39 +62,39 @@ first_rank(const char *k, size_t klen, int ordered)
 }
 
 /*
- * The string keys of the table at index t with string values, but private
- * ".NAME" ones and those the table at index skip (0: none) holds; pairs
- * whose value is false are left out.  Sorted by key, the FIRST ones first
- * when ordered is set.
+ * Add to ps the string keys of the table at index t with string values,
+ * but private ".NAME" ones and those the table at index skip (0: none)
+ * holds (so a false value there leaves the key out).  Past PROPS_MAX,
+ * ps->overflow is set and nothing more is added.
  */
 static void
 props_collect(lua_State *L, struct props *ps, int t, int skip, int ordered)
 {
 	struct prop	*p;
+	const char	*k;
+	size_t		 klen;
+	int		 keep;
 
 	lua_pushnil(L);
 	while (lua_next(L, t) != 0) {
 		if (lua_type(L, -2) == LUA_TSTRING &&
 		    lua_type(L, -1) == LUA_TSTRING) {
-			p = &ps->p[ps->n];
-			p->k = lua_tolstring(L, -2, &p->klen);
-			if (p->klen > 0 && p->k[0] != '.') {
-				int keep = 1;
-
-				if (skip != 0) {
-					lua_pushvalue(L, -2);
-					lua_rawget(L, skip);
-					keep = lua_isnil(L, -1);
-					lua_pop(L, 1);
-				}
-				if (keep && ps->n == PROPS_MAX)
-					ps->overflow = 1;
-				else if (keep) {
-					p->v = lua_tolstring(L, -1, &p->vlen);
-					p->first = first_rank(p->k, p->klen,
-					    ordered);
-					ps->n++;
-				}
+			k = lua_tolstring(L, -2, &klen);
+			keep = klen > 0 && k[0] != '.';
+			if (keep && skip != 0) {
+				lua_pushvalue(L, -2);
+				lua_rawget(L, skip);
+				keep = lua_isnil(L, -1);
+				lua_pop(L, 1);
+			}
+			if (keep && ps->n == PROPS_MAX)
+				ps->overflow = 1;
+			else if (keep) {
+				p = &ps->p[ps->n++];
+				p->k = k;
+				p->klen = klen;
+				p->v = lua_tolstring(L, -1, &p->vlen);
+				p->first = first_rank(k, klen, ordered);
 			}
 		}
 		lua_pop(L, 1);

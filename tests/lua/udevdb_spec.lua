@@ -253,6 +253,13 @@ describe("hotplug2.core's udev functions", function()
 		local ok, err = core.udev_properties({ SUBSYSTEM = "x", V = ("y"):rep(9000) }, {})
 		assert.is_nil(ok)
 		assert.truthy(err:find("too long"))
+		-- More properties than a message holds: refused, nothing written past the end.
+		local many = { SUBSYSTEM = "x" }
+		for i = 1, 3000 do many["K" .. i] = "" end
+		ok, err = core.udev_properties(many, {})
+		assert.is_nil(ok)
+		assert.truthy(err:find("too many properties"))
+		assert.has_error(function() core.properties_text(many) end, "properties_text: more than 2048 properties")
 		ok, err = core.udev_broadcast({ SUBSYSTEM = "x", V = "a\0b" }, {})
 		assert.is_nil(ok)
 		assert.truthy(err:find("NUL"))
