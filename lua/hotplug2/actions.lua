@@ -626,6 +626,8 @@ function M.new(o)
 			node = st.single and {} or the_node
 			node.path, node.slash, node.type, node.major, node.minor = path, slash, kind, major, minor
 			node.mode, node.uid, node.gid, node.final = mode, uid, gid, false
+			-- Made at once (control.settle_node) in this event only.
+			node.made_as = false
 			if report then
 				node.owner, node.group, node.where = owner, group, { pos }
 			else
@@ -712,25 +714,36 @@ function M.new(o)
 
 	-- The link's target: relative, so the link also works under --root
 	-- and inside an initramfs.
+	local up_memo, nup = {}, 0
 	local function link_target(ev, link, opt)
 		if opt and opt.target then return opt.target end
-		local _, depth = link:gsub("/", "")
-		return ("../"):rep(depth) .. tostring(ev.DEVNAME)
+		local up = up_memo[link]
+		if not up then
+			local _, depth = link:gsub("/", "")
+			up = ("../"):rep(depth)
+			if nup >= MEMO_MAX then up_memo, nup = {}, 0 end
+			nup = nup + 1
+			up_memo[link] = up
+		end
+		return up .. tostring(ev.DEVNAME)
 	end
 
 	-- make_link(ev, "disk/by-label/boot" [, { priority = n, target = ... }]):
 	-- the event's device claims the link; once the last handler ran, the
 	-- link points at the claim with the highest priority, then the latest.
 	function A.make_link(ev, link, opt)
-		local path, err = dev_path(link, "link name", ev)
+		local path, err = node_path(link, "link name", ev)
 		if not path then error("make_link: " .. err, 2) end
-		if not (opt and opt.target) then
-			local _, derr = dev_path(ev.DEVNAME, "device name", ev)
-			if derr then error("make_link: " .. derr, 2) end
+		local given = opt and opt.target
+		if not given then
+			local dpath, derr = node_path(ev.DEVNAME, "device name", ev)
+			if not dpath then error("make_link: " .. derr, 2) end
 		end
 		check_event("make_link", ev, 2)
 		local target = link_target(ev, link, opt)
-		if type(target) ~= "string" or target == "" or target:find("[%z\1-\31\127]") then
+		-- Made of a checked link and DEVNAME, or given: only a given one
+		-- needs looking at.
+		if given and (type(target) ~= "string" or target == "" or target:find("[%z\1-\31\127]")) then
 			error(("make_link: refusing target %s of %s"):format(
 				type(target) == "string" and quote(target) or type(target), quote(link)), 2)
 		end
@@ -775,9 +788,17 @@ function M.new(o)
 
 	-- The device's claim c: its record, and the link when it wins.
 	local function claim(st, c)
+		-- A burst's common case: the device claims as it claimed, and wins.
+		local own = store.claims_view(c.link)[st.devpath]
+		if own and store.winner(c.link) == own and own.priority == c.priority
+			and own.target == c.target then
+			own_list(st, "owned")[c.link] = { priority = c.priority, target = c.target, holds = true }
+			point(st, c.path, own.target, c.where)
+			return
+		end
 		local claims, top = store.claims(c.link)
 		local before = links.winner(claims)
-		local own = claims[st.devpath]
+		own = claims[st.devpath]
 		if not (own and before == own and own.priority == c.priority and own.target == c.target) then
 			-- A winner claiming again as it claimed keeps its order: it
 			-- stays the latest of its priority either way.
@@ -876,7 +897,11 @@ function M.new(o)
 			end
 		end
 		table.sort(kept)
-		if table.concat(kept, "\0") ~= table.concat(before, "\0") then
+		local same = #kept == #before
+		for i = 1, same and #kept or 0 do
+			if kept[i] ~= before[i] then same = false break end
+		end
+		if not same then
 			failures = failures + part(st, call, nil, "recording the links of " .. devpath,
 				store.set_device_links, devpath, kept)
 		end

@@ -186,6 +186,22 @@ function M.new(core, sys)
 		return claims, c.top
 	end
 
+	-- The cached claims of link, not a copy: for looking only.
+	function S.claims_view(link)
+		return cached(link).claims
+	end
+
+	-- The winner of link's claims (nil when none), kept until they change.
+	function S.winner(link)
+		local c = cached(link)
+		local w = c.win
+		if w == nil then
+			w = winner(c.claims) or false
+			c.win = w
+		end
+		return w or nil
+	end
+
 	function S.write_claim(link, c)
 		if not sys then return end
 		sys.write(LINK_DIR .. key(link) .. "/" .. key(c.devpath), ("devpath=%s\nlink=%s\npriority=%d\norder=%d\ntarget=%s\n")
@@ -195,6 +211,7 @@ function M.new(core, sys)
 		cc.claims[c.devpath] = { devpath = c.devpath, priority = c.priority, order = c.order,
 			target = c.target }
 		if c.order > cc.top then cc.top = c.order end
+		cc.win = nil
 	end
 
 	function S.drop_claim(link, devpath)
@@ -203,6 +220,7 @@ function M.new(core, sys)
 		local cc = writes and cache[link]
 		if not cc then return end
 		cc.claims[devpath] = nil
+		cc.win = nil
 		cc.top = 0
 		for _, claim in pairs(cc.claims) do
 			if claim.order > cc.top then cc.top = claim.order end

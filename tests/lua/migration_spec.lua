@@ -217,6 +217,27 @@ describe("hotplug2_rules", function()
 		assert.are.same({ "unlink", path = "/dev/tty3" }, acts[1])
 	end)
 
+	it("a node made at once by a rule does not stand in for a later event's node", function()
+		-- The rule makes the node of the first event at once; the second
+		-- event's node comes from a Lua handler alone, with the same values.
+		local tmp = os.tmpname()
+		support.write(tmp, "SEQNUM == 1 {\n\tmakedev /dev/%DEVNAME% 0666\n}\n")
+		local hp = testing.new { scripts = {
+			{ "/etc/hotplug2/50-r.lua", ("hotplug2_rules %q"):format(tmp) },
+			{ "/etc/hotplug2/60-n.lua", [[on({ DEVNAME = "null" }, function(ev)
+				make_node(ev, { mode = "0666" }) end)]] } } }
+		os.remove(tmp)
+		local first = node("add", "mem", "null", 1, 3)
+		local second = node("add", "mem", "null", 1, 3, { SEQNUM = "2" })
+		local function mknods(acts)
+			local n = 0
+			for _, a in ipairs(acts) do if a[1] == "mknod" then n = n + 1 end end
+			return n
+		end
+		assert.are.equal(1, mknods(hp:handle(first)))
+		assert.are.equal(1, mknods(hp:handle(second)))
+	end)
+
 	local BAD = {
 		{ "FOO == bar {\n\tfrobnicate\n}", ":2: unknown command \"frobnicate\"" },
 		{ "FOO == bar {\n\tsetenv A\n}", ":2: setenv takes 2 arguments, found 1" },
