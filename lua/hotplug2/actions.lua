@@ -381,14 +381,14 @@ function M.new(o)
 
 	-- level: where the error points, as error() counts from the caller.
 	local function check_event(fname, ev, level)
-		if type(ev) ~= "table" or type(ev.DEVPATH) ~= "string" or ev.DEVPATH:find("%.%.") then
+		if type(ev) ~= "table" or type(ev.DEVPATH) ~= "string" or ev.DEVPATH:find("..", 1, true) then
 			error(fname .. ": the event has no usable DEVPATH", level + 1)
 		end
 	end
 
 	local function check_attr(fname, ev, name)
 		if type(name) ~= "string" or name == "" or name:find("^/")
-			or name:find("%.%.") then
+			or name:find("..", 1, true) then
 			error(("%s: attribute name must be a relative path such as \"serial\", not %s")
 				:format(fname, type(name) == "string" and ("%q"):format(name) or type(name)), 3)
 		end

@@ -40,7 +40,7 @@ M.up = up
 -- A DEVPATH handlers may walk: absolute, no "..", no empty part.
 local function usable(devpath)
 	return type(devpath) == "string" and devpath:sub(1, 1) == "/"
-		and not devpath:find("%.%.") and not devpath:find("//", 1, true)
+		and not devpath:find("..", 1, true) and not devpath:find("//", 1, true)
 end
 M.usable = usable
 
@@ -64,7 +64,7 @@ function M.compile_spec(spec)
 				error("ATTRS must be a table of attribute = condition", 0)
 			end
 			for name, w in pairs(want) do
-				if type(name) ~= "string" or name == "" or name:find("^/") or name:find("%.%.") then
+				if type(name) ~= "string" or name == "" or name:find("^/") or name:find("..", 1, true) then
 					error(("ATTRS: bad attribute name %s"):format(tostring(name)), 0)
 				end
 				local f = match.condition("ATTRS." .. name, w)
