@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -904,28 +905,48 @@ open_input(struct daemon *d, const char *replay)
 static int
 setup(struct daemon *d, const struct daemon_args *args)
 {
-	int	 nerrors = 0, rc;
+	int	 nerrors = 0, rc, early;
 
 	d->q = queue_new(QUEUE_EVENTS_MAX, QUEUE_WINDOW_MS);
 	if (d->q == NULL)
 		fatal("unable to allocate the event queue");
+	/*
+	 * In the foreground, the coldplug starts before the scripts load:
+	 * the kernel takes tens of milliseconds to announce every device,
+	 * and the socket holds the announcements meanwhile.  A daemon that
+	 * detaches starts it after the fork, as its child.
+	 */
+	early = args->coldplug && args->foreground && args->replay == NULL;
+	if (early) {
+		if ((rc = open_input(d, NULL)) != -1)
+			return rc;
+		notify_init();
+		if ((d->sigfd = sig_init()) == -1)
+			fatal("unable to set up the signal handlers");
+		find_coldplug(d->coldplug_prog, sizeof(d->coldplug_prog));
+		coldplug_start(d);
+	}
 	d->script = script_load(&d->sopts, &nerrors);
 	if (d->script == NULL) {
 		log_warnx("unable to load the scripts from %s",
 		    d->sopts.config_dir);
+		if (d->coldplug_pid > 0)
+			(void)kill(d->coldplug_pid, SIGTERM);
 		return EXIT_CONFIG;
 	}
 	if (nerrors > 0)
 		log_warnx("%d script file%s failed to load and %s skipped",
 		    nerrors, nerrors == 1 ? "" : "s",
 		    nerrors == 1 ? "is" : "are");
-	if ((rc = open_input(d, args->replay)) != -1)
-		return rc;
-	if (!args->foreground)
-		detach();
-	notify_init();
-	if ((d->sigfd = sig_init()) == -1)
-		fatal("unable to set up the signal handlers");
+	if (!early) {
+		if ((rc = open_input(d, args->replay)) != -1)
+			return rc;
+		if (!args->foreground)
+			detach();
+		notify_init();
+		if ((d->sigfd = sig_init()) == -1)
+			fatal("unable to set up the signal handlers");
+	}
 	if (d->nlfd != -1)
 		spawn_sync_hook(d->nlfd, sync_read, d);
 	/* A dry run changes nothing and tells no one, as udev's broadcast. */
@@ -936,8 +957,11 @@ setup(struct daemon *d, const struct daemon_args *args)
 		return EXIT_SYSCALL;
 
 	if (args->coldplug) {
-		find_coldplug(d->coldplug_prog, sizeof(d->coldplug_prog));
-		d->coldplug_wanted = 1;
+		if (!early) {
+			find_coldplug(d->coldplug_prog,
+			    sizeof(d->coldplug_prog));
+			d->coldplug_wanted = 1;
+		}
 	} else
 		ready(d);
 	/* Resynchronization needs the helper too. */
