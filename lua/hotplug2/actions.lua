@@ -380,10 +380,14 @@ function M.new(o)
 	end
 
 	-- level: where the error points, as error() counts from the caller.
+	local checked_devpath
 	local function check_event(fname, ev, level)
-		if type(ev) ~= "table" or type(ev.DEVPATH) ~= "string" or ev.DEVPATH:find("..", 1, true) then
+		local devpath = type(ev) == "table" and ev.DEVPATH
+		if devpath == checked_devpath and devpath then return end
+		if type(devpath) ~= "string" or devpath:find("..", 1, true) then
 			error(fname .. ": the event has no usable DEVPATH", level + 1)
 		end
+		checked_devpath = devpath
 	end
 
 	local function check_attr(fname, ev, name)

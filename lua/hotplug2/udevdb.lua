@@ -43,9 +43,7 @@ for _, k in ipairs(FIRST) do IS_FIRST[k] = true end
 -- The device's id, udev's name for its database entry: "c1:3", "b8:0" (a
 -- device number), "n2" (a network interface), "+drivers:usb:hub",
 -- "+subsystem:sysname" (anything else).  nil without DEVPATH or SUBSYSTEM.
-function M.device_id(ev)
-	local devpath, subsystem = ev.DEVPATH, ev.SUBSYSTEM
-	if type(devpath) ~= "string" or type(subsystem) ~= "string" then return nil end
+local function device_id(ev, devpath, subsystem)
 	local major, minor = tonumber(ev.MAJOR), tonumber(ev.MINOR)
 	if major and minor and major > 0 then
 		return ("%s%d:%d"):format(subsystem == "block" and "b" or "c", major, minor)
@@ -61,6 +59,30 @@ function M.device_id(ev)
 		if bus then return ("+drivers:%s:%s"):format(bus, sysname) end
 	end
 	return ("+%s:%s"):format(subsystem, sysname)
+end
+
+-- A burst asks again for the same devices: the answer is kept per
+-- DEVPATH with what it was made of (bounded: emptied when full).
+local ID_MEMO_MAX = 4096
+local id_memo, nid = {}, 0
+
+function M.device_id(ev)
+	local devpath, subsystem = ev.DEVPATH, ev.SUBSYSTEM
+	if type(devpath) ~= "string" or type(subsystem) ~= "string" then return nil end
+	local major, minor, ifindex = ev.MAJOR, ev.MINOR, ev.IFINDEX
+	local m = id_memo[devpath]
+	if m and m[1] == subsystem and m[2] == major and m[3] == minor and m[4] == ifindex then
+		return m[5]
+	end
+	local id = device_id(ev, devpath, subsystem)
+	if not m then
+		if nid >= ID_MEMO_MAX then id_memo, nid = {}, 0 end
+		nid = nid + 1
+		m = {}
+		id_memo[devpath] = m
+	end
+	m[1], m[2], m[3], m[4], m[5] = subsystem, major, minor, ifindex, id
+	return id
 end
 
 -- What of a property table makes a database entry, as one string:
