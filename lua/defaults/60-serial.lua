@@ -18,11 +18,8 @@ end
 
 -- Virtual terminals, pseudo-terminals and the like sit below /devices/virtual, with no bus above
 -- them: most tty events end at this match.
-local function not_virtual(devpath)
-	return devpath:sub(1, 17) ~= "/devices/virtual/"
-end
-
-on({ ACTION = { "add", "change" }, SUBSYSTEM = "tty", DEVPATH = not_virtual }, function(ev)
+on({ ACTION = { "add", "change" }, SUBSYSTEM = "tty", DEVPATH = except(glob "/devices/virtual/*") },
+function(ev)
 	local usb, pci
 	local at = ev
 	while true do

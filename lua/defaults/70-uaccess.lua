@@ -59,10 +59,6 @@ local function uaccess(ev)
 	return false
 end
 
-local function not_remove(action)
-	return action ~= "remove"
-end
-
-on({ ACTION = not_remove, MAJOR = glob "?*" }, function(ev)
+on({ ACTION = except "remove", MAJOR = glob "?*" }, function(ev)
 	if uaccess(ev) then tag(ev, "uaccess") end
 end)

@@ -25,11 +25,7 @@ local function display_controller(ev)
 	return class ~= nil and math.floor(class / 65536) == 3
 end
 
-local function not_remove(action)
-	return action ~= "remove"
-end
-
-on({ ACTION = not_remove }, function(ev)
+on({ ACTION = except "remove" }, function(ev)
 	local sub, kernel = ev.SUBSYSTEM, ev.DEVPATH:match("^.*/([^/]+)$")
 	local seat, master = false, false
 	if has_tag(ev, "uaccess") and sub ~= "sound" then seat = true end

@@ -26,7 +26,7 @@ on({ ACTION = "remove" }, function(ev)
 	seated[ev.DEVPATH] = nil
 end)
 
-on({ ACTION = function(action) return action ~= "remove" end }, function(ev)
+on({ ACTION = except "remove" }, function(ev)
 	if not has(ev.ID_SEAT) and ev.ID_AUTOSEAT == "1" and has(ev.ID_FOR_SEAT) then
 		setenv(ev, "ID_SEAT", "seat-" .. ev.ID_FOR_SEAT)
 	end

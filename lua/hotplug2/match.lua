@@ -6,6 +6,7 @@
 --   pattern "^tty%d"  the variable is set and the Lua pattern finds a match
 --   glob "ttyUSB*"    the variable is set and all of it matches the fnmatch(3) pattern
 --   { a, b, ... }     any one of the alternatives holds
+--   except(c)         c does not hold (c any of the above: except "remove")
 --   function(v, ev)   the function returns true (v may be nil)
 -- or a function(ev) deciding on its own.  An empty match takes every event.
 local M = {}
@@ -18,6 +19,10 @@ local pattern_mt = {
 
 local glob_mt = {
 	__tostring = function(g) return ("glob %q"):format(g.glob) end,
+}
+
+local except_mt = {
+	__tostring = function(e) return ("except(%s)"):format(tostring(e.inner)) end,
 }
 
 M.present = PRESENT
@@ -143,6 +148,9 @@ local function condition(key, want)
 		-- In C and bounded: not user code.
 		local g = want.compiled
 		return function(v) return v ~= nil and g:match(v) end, false
+	elseif getmetatable(want) == except_mt then
+		local f = want.test
+		return function(v, ev) return not f(v, ev) end, want.user
 	elseif t == "function" then
 		return function(v, ev) return want(v, ev) and true or false end, true
 	elseif t == "table" then
@@ -168,6 +176,19 @@ local function condition(key, want)
 end
 
 M.condition = condition
+
+-- except "remove", except { "remove", "unbind" }, except(pattern "^loop"):
+-- holds when the condition does not (also when the variable is not set,
+-- as udev's ACTION!="remove").  Compiled now, so a bad condition fails
+-- at load time with file:line; not user code unless the condition is.
+function M.except(want)
+	if type(want) == "function" then
+		error("except: write the function's own negation instead of except(function)", 2)
+	end
+	local ok, f, u = pcall(condition, "except", want)
+	if not ok then error(f, 2) end
+	return setmetatable({ inner = want, test = f, user = u }, except_mt)
+end
 
 -- Compile a match table (or function) into test(ev) -> boolean, user_code.
 -- Raises a message naming the bad entry.  The key parents holds a parent

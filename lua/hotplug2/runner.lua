@@ -160,7 +160,7 @@ function Runner:make_api()
 	local api = {}
 	for _, name in ipairs(SAFE) do api[name] = _G[name] end
 	api.present, api.absent, api.pattern = match.present, match.absent, match.pattern
-	api.glob = match.glob
+	api.glob, api.except = match.glob, match.except
 	api.stop = STOP
 	for name, f in pairs(self.actions) do api[name] = f end
 	api.print = function(...)

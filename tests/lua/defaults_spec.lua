@@ -73,6 +73,15 @@ local nodes = {
 }
 
 describe("the default scripts", function()
+	it("match every event without running user code: no per-event protected call for a match", function()
+		local hp = load()
+		local user = {}
+		for _, h in ipairs(hp.runner.handlers) do
+			if h.user then user[#user + 1] = h.file .. ":" .. tostring(h.index) end
+		end
+		assert.are.same({}, user)
+	end)
+
 	it("all load, in order", function()
 		local hp = load()
 		assert.are.same({ DEFAULTS .. "/10-modules.lua", DEFAULTS .. "/20-firmware.lua",

@@ -38,6 +38,12 @@ local cases = {
 		{ DEVPATH = "/devices/pci0000:00/0000:00:1f.2/sda" }, true },
 	{ "glob on missing variable", { FOO = glob "*" }, tty, false },
 	{ "glob among alternatives", { DEVNAME = { "null", glob "tty*" } }, tty, true },
+	{ "except", { ACTION = match.except "remove" }, tty, true },
+	{ "except fails", { ACTION = match.except "add" }, tty, false },
+	{ "except holds for a missing variable, as udev's !=", { FOO = match.except "x" }, tty, true },
+	{ "except alternatives", { SUBSYSTEM = match.except { "net", "block" } }, disk, false },
+	{ "except glob", { DEVNAME = match.except(glob "sd*") }, tty, true },
+	{ "except present", { MODALIAS = match.except(present) }, tty, true },
 	{ "all conditions must hold", { ACTION = "add", DEVNAME = pattern "^sd", MODALIAS = present }, disk, false },
 }
 
@@ -58,6 +64,19 @@ describe("hotplug2.match", function()
 		assert.is_true(select(2, match.compile { X = match.pattern "^a" }))
 		-- A glob is matched in C, in bounded time.
 		assert.is_false(select(2, match.compile { X = glob "a*" }))
+		-- except is what it negates.
+		assert.is_false(select(2, match.compile { ACTION = match.except "remove" }))
+		assert.is_true(select(2, match.compile { X = match.except(match.pattern "^a") }))
+	end)
+
+	it("checks except's condition when it is written", function()
+		local ok, err = pcall(match.except, true)
+		assert.is_false(ok)
+		assert.truthy(err:find("cannot match with a boolean", 1, true), err)
+		ok, err = pcall(match.except, function() end)
+		assert.is_false(ok)
+		assert.truthy(err:find("negation", 1, true), err)
+		assert.are.equal('except(glob "sd*")', tostring(match.except(glob "sd*")))
 	end)
 
 	it("checks a glob when it is written, and names fnmatch's ambiguous brackets", function()
