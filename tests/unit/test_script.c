@@ -217,6 +217,73 @@ test_gc_pause(void **state)
 	script_free(sc);
 }
 
+#ifdef HOTPLUG2_BLKID_DLOPEN
+/* Whether the process maps a file whose name holds what. */
+static int
+mapped(const char *what)
+{
+	char	 line[512];
+	FILE	*f;
+	int	 found = 0;
+
+	assert_non_null(f = fopen("/proc/self/maps", "r"));
+	while (!found && fgets(line, sizeof(line), f) != NULL)
+		found = strstr(line, what) != NULL;
+	fclose(f);
+	return found;
+}
+#endif
+
+/*
+ * A dynamic build opens libblkid at the first probe: loading the scripts
+ * and events that probe nothing leave it unmapped (130 KB of RSS).
+ */
+static void
+test_blkid_opened_at_first_probe(void **state)
+{
+#ifdef HOTPLUG2_BLKID_DLOPEN
+	struct scratch		*s = *state;
+	struct script_options	 opts;
+	struct script		*sc;
+	struct uevent		 ev;
+	char			 dir[PATH_MAX];
+	int			 nerrors;
+
+	write_file(s->cfg, "10-probe.lua",
+	    "on({ ACTION = 'add', SUBSYSTEM = 'block' }, function(ev)\n"
+	    "\timport_builtin(ev, 'blkid')\n"
+	    "end)\n");
+	snprintf(dir, sizeof(dir), "%s/dev", s->root);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	/* A regular file stands in for the disk: 64 KiB of zeros. */
+	write_file(dir, "img", "");
+	assert_int_equal(truncate(strcat(dir, "/img"), 65536), 0);
+	memset(&opts, 0, sizeof(opts));
+	opts.config_dir = s->cfg;
+	opts.root = s->root;
+	opts.alias_file = "";
+	assert_false(mapped("libblkid"));
+	assert_non_null(sc = script_load(&opts, &nerrors));
+	assert_int_equal(nerrors, 0);
+	null_event(&ev, "add", "1");
+	assert_int_equal(script_handle(sc, &ev), 0);
+	assert_false(mapped("libblkid"));
+
+	assert_int_equal(uevent_init(&ev, "add", "/devices/virtual/block/img"), 0);
+	assert_int_equal(uevent_set(&ev, "ACTION", "add"), 0);
+	assert_int_equal(uevent_set(&ev, "DEVPATH", "/devices/virtual/block/img"), 0);
+	assert_int_equal(uevent_set(&ev, "SUBSYSTEM", "block"), 0);
+	assert_int_equal(uevent_set(&ev, "DEVNAME", "img"), 0);
+	assert_int_equal(uevent_set(&ev, "SEQNUM", "2"), 0);
+	assert_int_equal(script_handle(sc, &ev), 0);
+	assert_true(mapped("libblkid"));
+	script_free(sc);
+#else
+	(void)state;
+	skip();
+#endif
+}
+
 static void
 test_modalias_synthesized(void **state)
 {
@@ -259,6 +326,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_events_and_failures, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_blkid_opened_at_first_probe,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gc_pause, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_memory_cap, setup,
