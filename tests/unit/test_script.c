@@ -212,7 +212,7 @@ test_gc_pause(void **state)
 	}
 	print_message("live %zu bytes, peak %zu (%.2fx)\n", live, peak,
 	    (double)peak / live);
-	/* 1.27x here; 2.37x with Lua's default pause. */
+	/* 1.17x here; 2.37x with Lua's default pause. */
 	assert_true(peak < live / 100 * (SCRIPT_GC_PAUSE + 30));
 	script_free(sc);
 }
