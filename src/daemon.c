@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "heap.h"
 #include "log.h"
 #include "netlink.h"
 #include "notify.h"
@@ -319,10 +320,12 @@ reload(struct daemon *d)
 		    "scripts loaded before", nerrors, nerrors == 1 ? "" : "s");
 		if (s != NULL)
 			script_free(s);
+		heap_trim();
 		return;
 	}
 	script_free(d->script);
 	d->script = s;
+	heap_trim();
 }
 
 static void
@@ -907,6 +910,7 @@ setup(struct daemon *d, const struct daemon_args *args)
 {
 	int	 nerrors = 0, rc, early;
 
+	heap_init();
 	d->q = queue_new(QUEUE_EVENTS_MAX, QUEUE_WINDOW_MS);
 	if (d->q == NULL)
 		fatal("unable to allocate the event queue");
@@ -934,6 +938,7 @@ setup(struct daemon *d, const struct daemon_args *args)
 			(void)kill(d->coldplug_pid, SIGTERM);
 		return EXIT_CONFIG;
 	}
+	heap_trim();
 	if (nerrors > 0)
 		log_warnx("%d script file%s failed to load and %s skipped",
 		    nerrors, nerrors == 1 ? "" : "s",

@@ -5,11 +5,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <blkid/blkid.h>
+#ifdef HOTPLUG2_BLKID_DLOPEN
+#include <dlfcn.h>
+#endif
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -21,6 +26,72 @@
 #define LBLKID_SUPERBLOCKS	(BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID | \
 	BLKID_SUBLKS_TYPE | BLKID_SUBLKS_SECTYPE | BLKID_SUBLKS_USAGE | \
 	BLKID_SUBLKS_VERSION)
+
+#ifdef HOTPLUG2_BLKID_DLOPEN
+/*
+ * A dynamic build opens libblkid on the first probe, not at startup: most
+ * events probe nothing, and a daemon that maps the library only maps its
+ * pages (some 130 KB of its RSS before any probe) when a block device
+ * comes.  Static builds, which have no dlopen, call it directly.
+ */
+static struct blkid_api {
+	blkid_probe	(*new_probe)(void);
+	void		(*free_probe)(blkid_probe);
+	int		(*probe_set_device)(blkid_probe, int, blkid_loff_t,
+			    blkid_loff_t);
+	int		(*probe_enable_superblocks)(blkid_probe, int);
+	int		(*probe_set_superblocks_flags)(blkid_probe, int);
+	int		(*probe_enable_partitions)(blkid_probe, int);
+	int		(*probe_set_partitions_flags)(blkid_probe, int);
+	int		(*do_safeprobe)(blkid_probe);
+	int		(*probe_numof_values)(blkid_probe);
+	int		(*probe_get_value)(blkid_probe, int, const char **,
+			    const char **, size_t *);
+} blkid;
+
+static const struct {
+	const char	*name;
+	size_t		 off;
+} blkid_syms[] = {
+#define SYM(f)	{ "blkid_" #f, offsetof(struct blkid_api, f) }
+	SYM(new_probe), SYM(free_probe), SYM(probe_set_device),
+	SYM(probe_enable_superblocks), SYM(probe_set_superblocks_flags),
+	SYM(probe_enable_partitions), SYM(probe_set_partitions_flags),
+	SYM(do_safeprobe), SYM(probe_numof_values), SYM(probe_get_value),
+#undef SYM
+};
+
+/* NULL once libblkid is open, or why it cannot be (kept: tried once). */
+static const char *
+blkid_open(void)
+{
+	static int	 tried;
+	static char	 why[256];
+	void		*h, *f;
+	size_t		 i;
+
+	if (tried)
+		return why[0] != '\0' ? why : NULL;
+	tried = 1;
+	if ((h = dlopen(HOTPLUG2_BLKID_SONAME, RTLD_NOW | RTLD_LOCAL)) ==
+	    NULL) {
+		snprintf(why, sizeof(why), "%s", dlerror());
+		return why;
+	}
+	for (i = 0; i < sizeof(blkid_syms) / sizeof(blkid_syms[0]); i++) {
+		if ((f = dlsym(h, blkid_syms[i].name)) == NULL) {
+			snprintf(why, sizeof(why), "%s: no %s",
+			    HOTPLUG2_BLKID_SONAME, blkid_syms[i].name);
+			return why;
+		}
+		memcpy((char *)&blkid + blkid_syms[i].off, &f, sizeof(f));
+	}
+	return NULL;
+}
+#define BLKID(f)	(blkid.f)
+#else
+#define BLKID(f)	(blkid_##f)
+#endif
 
 /*
  * A descriptor of the block device major:minor through a node made for
@@ -101,6 +172,13 @@ l_blkid(lua_State *L)
 	    minor < 0 || minor > 1048575))
 		return luaL_error(L, "blkid: bad device number %d:%d",
 		    (int)major, (int)minor);
+#ifdef HOTPLUG2_BLKID_DLOPEN
+	if ((why = blkid_open()) != NULL) {
+		lua_pushnil(L);
+		lua_pushfstring(L, "unable to probe /%s: %s", path, why);
+		return 2;
+	}
+#endif
 	lcore_pause(&t0);
 	fd = rootfs_open(c->rootfd, path, O_RDONLY | O_NONBLOCK, 0);
 	if (fd == -1 && errno == ENOENT && major != -1)
@@ -112,24 +190,24 @@ l_blkid(lua_State *L)
 		saved = errno;
 	else if (!S_ISBLK(st.st_mode) && !S_ISREG(st.st_mode))
 		why = "not a block device";
-	else if ((pr = blkid_new_probe()) == NULL)
+	else if ((pr = BLKID(new_probe)()) == NULL)
 		saved = ENOMEM;
-	else if (blkid_probe_set_device(pr, fd, (blkid_loff_t)offset, 0) != 0)
+	else if (BLKID(probe_set_device)(pr, fd, (blkid_loff_t)offset, 0) != 0)
 		saved = errno != 0 ? errno : EIO;
 	else {
-		blkid_probe_enable_superblocks(pr, 1);
-		blkid_probe_set_superblocks_flags(pr, LBLKID_SUPERBLOCKS);
-		blkid_probe_enable_partitions(pr, 1);
-		blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
+		BLKID(probe_enable_superblocks)(pr, 1);
+		BLKID(probe_set_superblocks_flags)(pr, LBLKID_SUPERBLOCKS);
+		BLKID(probe_enable_partitions)(pr, 1);
+		BLKID(probe_set_partitions_flags)(pr, BLKID_PARTS_ENTRY_DETAILS);
 		/* 0 found, 1 nothing, -2 ambiguous (no values): all answers. */
-		rc = blkid_do_safeprobe(pr);
+		rc = BLKID(do_safeprobe)(pr);
 		if (rc == -1)
 			saved = errno != 0 ? errno : EIO;
 	}
 	lcore_resume(c, &t0);
 	if (rc == -1) {
 		if (pr != NULL)
-			blkid_free_probe(pr);
+			BLKID(free_probe)(pr);
 		if (fd != -1)
 			close(fd);
 		lua_pushnil(L);
@@ -137,10 +215,10 @@ l_blkid(lua_State *L)
 		    why != NULL ? why : strerror(saved));
 		return 2;
 	}
-	n = rc == 0 ? blkid_probe_numof_values(pr) : 0;
+	n = rc == 0 ? BLKID(probe_numof_values)(pr) : 0;
 	lua_createtable(L, 0, n > 0 ? n : 0);
 	for (i = 0; i < n; i++) {
-		if (blkid_probe_get_value(pr, i, &name, &value, &len) != 0)
+		if (BLKID(probe_get_value)(pr, i, &name, &value, &len) != 0)
 			continue;
 		/* len counts the terminating NUL. */
 		if (len > 0 && value[len - 1] == '\0')
@@ -149,7 +227,7 @@ l_blkid(lua_State *L)
 		lua_pushlstring(L, value, len);
 		lua_rawset(L, -3);
 	}
-	blkid_free_probe(pr);
+	BLKID(free_probe)(pr);
 	close(fd);
 	return 1;
 }

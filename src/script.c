@@ -18,6 +18,7 @@
 #include "log.h"
 #include "pathnames.h"
 #include "script.h"
+#include "slab.h"
 #include "uevent.h"
 
 /*
@@ -43,6 +44,7 @@ struct script {
 	size_t		 mem_used;
 	size_t		 mem_cap;
 	int		 capped;	/* our allocator is in use */
+	struct slab	 slab;		/* the state's small blocks */
 	int		 runner;	/* registry refs */
 	int		 handle;
 	int		 handle_event;
@@ -55,14 +57,14 @@ script_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	void		*p;
 
 	if (nsize == 0) {
-		free(ptr);
+		slab_realloc(&s->slab, ptr, osize, 0);
 		s->mem_used -= osize;
 		return NULL;
 	}
 	/* Lua requires shrinking to succeed; only growth is refused. */
 	if (nsize > osize && s->mem_used - osize + nsize > s->mem_cap)
 		return NULL;
-	if ((p = realloc(ptr, nsize)) == NULL)
+	if ((p = slab_realloc(&s->slab, ptr, osize, nsize)) == NULL)
 		return NULL;
 	s->mem_used = s->mem_used - osize + nsize;
 	return p;
@@ -226,6 +228,7 @@ script_load(const struct script_options *opts, int *nerrors)
 	s->runner = s->handle = s->handle_event = LUA_NOREF;
 	s->capped = 1;
 	if ((L = lua_newstate(script_alloc, s)) == NULL) {
+		slab_release(&s->slab);
 		s->capped = 0;
 		/* LuaJIT on x86-64 without GC64 insists on its own allocator. */
 		if ((L = luaL_newstate()) == NULL) {
@@ -285,6 +288,15 @@ script_load(const struct script_options *opts, int *nerrors)
 	if (luaL_loadbuffer(L, strict_lua, sizeof(strict_lua) - 1,
 	    "=strict") != 0 || lcore_pcall(L, 0, 0, "strict") != 0)
 		lua_pop(L, 1);
+	/*
+	 * Lua 5.1 starts a cycle when the heap has doubled since the last
+	 * one (a pause of 200): a daemon whose live data is the scripts and
+	 * the devices' records would hold twice that for good.  Events make
+	 * garbage fast but keep little, so a cycle each SCRIPT_GC_PAUSE
+	 * percent costs little and bounds the heap near its live size.  Set
+	 * before the collection, which sets the next cycle's threshold.
+	 */
+	lua_gc(L, LUA_GCSETPAUSE, SCRIPT_GC_PAUSE);
 	lua_gc(L, LUA_GCCOLLECT, 0);
 	log_debug("scripts loaded: %d problem(s), %zu bytes of Lua memory",
 	    n, s->mem_used);
@@ -299,6 +311,7 @@ script_free(struct script *s)
 		return;
 	if (s->L != NULL)
 		lua_close(s->L);
+	slab_release(&s->slab);
 	free(s);
 }
 

@@ -8,6 +8,12 @@
 struct uevent;
 struct script;
 
+/*
+ * The collector's pause once the scripts are loaded: a cycle starts when
+ * the heap has grown by this percentage over what the last one kept.
+ */
+#define SCRIPT_GC_PAUSE	110
+
 struct script_options {
 	const char	*config_dir;	/* *.lua loaded in lexical order */
 	const char	*root;		/* every path scripts touch is under it */
