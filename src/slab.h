@@ -4,6 +4,18 @@
 
 #include <stddef.h>
 
+/*
+ * Under AddressSanitizer every block is malloc's own (SLAB_BYPASS), so
+ * that an overrun of a small userdata is still caught at its end.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define SLAB_BYPASS	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SLAB_BYPASS	1
+#endif
+#endif
+
 /* Blocks up to this size come from the slab; larger ones from malloc. */
 #define SLAB_MAX	256
 /* The slab grows by chunks of this size, kept until slab_release(). */
