@@ -304,7 +304,7 @@ held_clear(void)
 	memset(&held, 0, sizeof(held));
 }
 
-/* Start a merged command for the first time: copy its prefix and environment. */
+/* A new merged command: copy its prefix and environment. */
 static int
 held_open(char *const argv[], size_t nprefix, char *const envp[],
     size_t nenv)
