@@ -548,6 +548,12 @@ serve(struct daemon *d, uint64_t now)
 		queue_done(d->q);
 		d->handled++;
 	}
+	/*
+	 * The modules this batch asked for, in one modprobe; before the
+	 * loop sleeps, exits or reads the next batch, which is never
+	 * merged with this one.
+	 */
+	spawn_flush();
 	if (i == DAEMON_READ_BATCH)
 		wake = 0;
 	if (queue_take_gap(d->q, &first, &last)) {

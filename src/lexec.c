@@ -18,6 +18,7 @@
 #include "uevent.h"
 
 #pragma weak spawn_async
+#pragma weak spawn_merged
 #pragma weak spawn_sync
 
 /* Bounds on what scripts hand to exec. */
@@ -179,7 +180,12 @@ l_executable(lua_State *L)
 	return 1;
 }
 
-/* core.spawn(argv, env, devpath, seqnum): start argv; true, or an error. */
+/*
+ * core.spawn(argv, env, devpath, seqnum [, nprefix]): start argv; true,
+ * or an error.  With nprefix, argv after its first nprefix strings is a
+ * list of names (modprobe -a): the daemon runs the names the events of
+ * one batch ask for with the same prefix and env as one command.
+ */
 static int
 l_spawn(lua_State *L)
 {
@@ -189,17 +195,22 @@ l_spawn(lua_State *L)
 	const char	 *devpath = luaL_optstring(L, 3, "");
 	char		  err[128];
 	uint64_t	  seqnum = (uint64_t)luaL_optnumber(L, 4, 0);
+	lua_Integer	  nprefix = luaL_optinteger(L, 5, 0);
 	int		  rc, status;
 
 	luaL_checktype(L, 1, LUA_TTABLE);
 	luaL_checktype(L, 2, LUA_TTABLE);
+	luaL_argcheck(L, nprefix >= 0, 5,
+	    "the prefix length must not be negative");
 	if ((argv = build_argv(L, 1, err, sizeof(err))) == NULL)
 		return luaL_error(L, "exec: %s", err);
 	if ((envp = build_envp(L, 2, err, sizeof(err))) == NULL) {
 		free_vector(argv);
 		return luaL_error(L, "exec: %s", err);
 	}
-	if (spawn_async != NULL)
+	if (spawn_merged != NULL && nprefix > 0)
+		rc = spawn_merged(argv, (size_t)nprefix, envp, devpath, seqnum);
+	else if (spawn_async != NULL)
 		rc = spawn_async(argv, envp, devpath, seqnum);
 	else {
 		lcore_pause(&t0);

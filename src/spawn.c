@@ -21,9 +21,10 @@
 #include "spawn.h"
 
 /*
- * One command.  argv, envp and devpath live in the same allocation,
- * right after the struct: a job is one malloc, made only when a script
- * starts a command, never per event.
+ * One command.  argv, envp and the devpaths it was started for live in
+ * the same allocation, right after the struct: a job is one malloc,
+ * made only when a script starts a command, never per event.  A merged
+ * command (spawn_merged) serves several events, so has several devpaths.
  */
 struct job {
 	struct job	*next;
@@ -32,14 +33,32 @@ struct job {
 	int		 killed;	/* by the timeout */
 	uint64_t	 start_ms;
 	uint64_t	 deadline_ms;
-	uint64_t	 seqnum;
-	char		*devpath;
+	uint64_t	 seqnum;	/* the first event it serves */
+	size_t		 ndevpaths;
+	char		**devpaths;
 	char		**argv;
 	char		**envp;
 	char		 cmdline[CHILD_CMDLINE_MAX];
 };
 
+/*
+ * The merged command being collected: its argv prefix and environment,
+ * the names asked for, and the events that asked, until spawn_flush.
+ * Its strings are the callers' copies, one malloc each, made only for
+ * a request (an event that asks for modules), never per event.
+ */
+struct held {
+	char		**prefix;	/* prefix and envp, one allocation */
+	char		**envp;
+	size_t		 nprefix, nenv;
+	size_t		 nnames, nevents;
+	char		*names[SPAWN_MERGE_MAX];
+	char		*devpaths[SPAWN_MERGE_MAX];
+	uint64_t	 seqnums[SPAWN_MERGE_MAX];
+};
+
 static struct job	*running;	/* unordered */
+static struct held	 held;
 static struct job	*fifo_head, *fifo_tail;
 static unsigned int	 nrunning, npending;
 static unsigned int	 max_children = SPAWN_MAX_CHILDREN_DEFAULT;
@@ -101,12 +120,13 @@ vec_copy(char **ptrs, char **strs, char *const v[], size_t n)
 	ptrs[n] = NULL;
 }
 
+/* devpaths holds nd strings (NULL-terminated or not). */
 static struct job *
-job_new(char *const argv[], char *const envp[], const char *devpath,
-    uint64_t seqnum)
+job_new(char *const argv[], char *const envp[], char *const devpaths[],
+    size_t nd, uint64_t seqnum)
 {
 	struct job	*j;
-	size_t		 na, ne, sa, se, sd, size;
+	size_t		 na, ne, sa, se, sd, i, size;
 	char		*strs;
 
 	if (argv == NULL || argv[0] == NULL) {
@@ -115,8 +135,10 @@ job_new(char *const argv[], char *const envp[], const char *devpath,
 	}
 	sa = vec_size(argv, &na);
 	se = vec_size(envp, &ne);
-	sd = strlen(devpath != NULL ? devpath : "") + 1;
-	size = sizeof(*j) + (na + ne + 2) * sizeof(char *) + sa + se + sd;
+	for (i = 0, sd = 0; i < nd; i++)
+		sd += strlen(devpaths[i]) + 1;
+	size = sizeof(*j) + (na + ne + nd + 3) * sizeof(char *) + sa + se +
+	    sd;
 	if ((j = malloc(size)) == NULL)
 		return NULL;
 	memset(j, 0, sizeof(*j));
@@ -124,13 +146,26 @@ job_new(char *const argv[], char *const envp[], const char *devpath,
 	j->seqnum = seqnum;
 	j->argv = (char **)(j + 1);
 	j->envp = j->argv + na + 1;
-	strs = (char *)(j->envp + ne + 1);
+	j->devpaths = j->envp + ne + 1;
+	j->ndevpaths = nd;
+	strs = (char *)(j->devpaths + nd + 1);
 	vec_copy(j->argv, &strs, argv, na);
 	vec_copy(j->envp, &strs, envp, ne);
-	j->devpath = strs;
-	memcpy(strs, devpath != NULL ? devpath : "", sd);
+	vec_copy(j->devpaths, &strs, devpaths, nd);
 	child_cmdline(j->cmdline, sizeof(j->cmdline), argv);
 	return j;
+}
+
+/* Nonzero when one of j's devpaths is devpath, a parent or a child of it. */
+static int
+job_related(const struct job *j, const char *devpath)
+{
+	size_t	 i;
+
+	for (i = 0; i < j->ndevpaths; i++)
+		if (queue_devpath_related(j->devpaths[i], devpath))
+			return 1;
+	return 0;
 }
 
 static int
@@ -169,21 +204,25 @@ start_pending(void)
 	}
 }
 
-int
-spawn_async(char *const argv[], char *const envp[], const char *devpath,
-    uint64_t seqnum)
+/* Whether the FIFO has room for one more command; warns when not. */
+static int
+fifo_room(char *const argv[])
 {
-	struct job	*j;
-	int		 saved;
-
 	if (nrunning >= max_children && npending >= SPAWN_FIFO_MAX) {
 		log_warnx("too many commands waiting (%u): not running %s",
 		    npending, argv != NULL && argv[0] != NULL ? argv[0] : "?");
 		errno = EAGAIN;
-		return -1;
+		return 0;
 	}
-	if ((j = job_new(argv, envp, devpath, seqnum)) == NULL)
-		return -1;
+	return 1;
+}
+
+/* Run j now when there is room, else queue it. */
+static int
+job_start(struct job *j)
+{
+	int	 saved;
+
 	if (nrunning < max_children) {
 		if (run_job(j) == -1) {
 			saved = errno;
@@ -204,16 +243,232 @@ spawn_async(char *const argv[], char *const envp[], const char *devpath,
 }
 
 int
+spawn_async(char *const argv[], char *const envp[], const char *devpath,
+    uint64_t seqnum)
+{
+	struct job	*j;
+	char		*dp = (char *)(devpath != NULL ? devpath : "");
+
+	if (!fifo_room(argv))
+		return -1;
+	if ((j = job_new(argv, envp, &dp, 1, seqnum)) == NULL)
+		return -1;
+	return job_start(j);
+}
+
+/* Module names as modprobe sees them: '-' and '_' are the same. */
+static int
+same_name(const char *a, const char *b)
+{
+	for (; *a != '\0' && *b != '\0'; a++, b++)
+		if (*a != *b && !((*a == '-' || *a == '_') &&
+		    (*b == '-' || *b == '_')))
+			return 0;
+	return *a == *b;
+}
+
+/* Whether a request's prefix and environment are those of the held command. */
+static int
+held_matches(char *const argv[], size_t nprefix, char *const envp[],
+    size_t nenv)
+{
+	size_t	 i, k;
+
+	if (held.prefix == NULL || nprefix != held.nprefix ||
+	    nenv != held.nenv)
+		return 0;
+	for (i = 0; i < nprefix; i++)
+		if (strcmp(argv[i], held.prefix[i]) != 0)
+			return 0;
+	/* An environment is a set: Lua builds it in table order. */
+	for (i = 0; i < nenv; i++) {
+		for (k = 0; k < nenv; k++)
+			if (strcmp(envp[i], held.envp[k]) == 0)
+				break;
+		if (k == nenv)
+			return 0;
+	}
+	return 1;
+}
+
+static void
+held_clear(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < held.nnames; i++)
+		free(held.names[i]);
+	for (i = 0; i < held.nevents; i++)
+		free(held.devpaths[i]);
+	free(held.prefix);
+	memset(&held, 0, sizeof(held));
+}
+
+/* A new merged command: copy its prefix and environment. */
+static int
+held_open(char *const argv[], size_t nprefix, char *const envp[],
+    size_t nenv)
+{
+	size_t	 sp, se, i;
+	char	*strs;
+
+	for (i = 0, sp = 0; i < nprefix; i++)
+		sp += strlen(argv[i]) + 1;
+	for (i = 0, se = 0; i < nenv; i++)
+		se += strlen(envp[i]) + 1;
+	held.prefix = malloc((nprefix + nenv + 2) * sizeof(char *) + sp + se);
+	if (held.prefix == NULL)
+		return -1;
+	held.envp = held.prefix + nprefix + 1;
+	strs = (char *)(held.envp + nenv + 1);
+	vec_copy(held.prefix, &strs, argv, nprefix);
+	vec_copy(held.envp, &strs, envp, nenv);
+	held.nprefix = nprefix;
+	held.nenv = nenv;
+	return 0;
+}
+
+/* Add argv's names not held yet; returns how many are new, or -1. */
+static int
+held_add(char *const argv[], size_t nprefix, const char *devpath,
+    uint64_t seqnum)
+{
+	size_t	 i, k;
+	int	 added = 0;
+
+	if ((held.devpaths[held.nevents] = strdup(devpath)) == NULL)
+		return -1;
+	held.seqnums[held.nevents++] = seqnum;
+	for (i = nprefix; argv[i] != NULL; i++) {
+		for (k = 0; k < held.nnames; k++)
+			if (same_name(argv[i], held.names[k]))
+				break;
+		if (k < held.nnames)
+			continue;
+		if ((held.names[held.nnames] = strdup(argv[i])) == NULL)
+			return -1;
+		held.nnames++;
+		added++;
+	}
+	return added;
+}
+
+int
+spawn_merged(char *const argv[], size_t nprefix, char *const envp[],
+    const char *devpath, uint64_t seqnum)
+{
+	size_t	 na, nenv;
+	int	 saved;
+
+	if (argv == NULL || argv[0] == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	(void)vec_size(argv, &na);
+	(void)vec_size(envp, &nenv);
+	if (devpath == NULL)
+		devpath = "";
+	/* Nothing to merge, or a request that is not like the held one. */
+	if (nprefix == 0 || nprefix > SPAWN_MERGE_PREFIX_MAX || nprefix >= na ||
+	    na - nprefix > SPAWN_MERGE_MAX ||
+	    (held.prefix != NULL && !held_matches(argv, nprefix, envp, nenv)))
+		return spawn_async(argv, envp, devpath, seqnum);
+	if (held.prefix != NULL && (held.nevents == SPAWN_MERGE_MAX ||
+	    held.nnames + (na - nprefix) > SPAWN_MERGE_MAX))
+		spawn_flush();
+	if (held.prefix == NULL) {
+		/* The merged command takes one place in the FIFO. */
+		if (!fifo_room(argv))
+			return -1;
+		if (held_open(argv, nprefix, envp, nenv) == -1)
+			return -1;
+	}
+	if (held_add(argv, nprefix, devpath, seqnum) == -1) {
+		saved = errno;
+		log_warn("unable to hold %s for event %llu", argv[0],
+		    (unsigned long long)seqnum);
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}
+
+/* "1, 2, 5" into buf, "..." at the end when it does not fit. */
+static void
+held_events(char *buf, size_t len)
+{
+	size_t	 i, off = 0;
+	int	 n;
+
+	buf[0] = '\0';
+	for (i = 0; i < held.nevents; i++) {
+		n = snprintf(buf + off, len - off, "%s%llu", i > 0 ? ", " : "",
+		    (unsigned long long)held.seqnums[i]);
+		if (n < 0 || (size_t)n >= len - off) {
+			if (len > 4)
+				memcpy(buf + len - 4, "...", 4);
+			return;
+		}
+		off += (size_t)n;
+	}
+}
+
+void
+spawn_flush(void)
+{
+	struct job	*j;
+	char		*argv[SPAWN_MERGE_PREFIX_MAX + SPAWN_MERGE_MAX + 1];
+	char		 events[256], line[CHILD_CMDLINE_MAX];
+	size_t		 i, n = 0;
+
+	if (held.prefix == NULL)
+		return;
+	for (i = 0; i < held.nprefix; i++)
+		argv[n++] = held.prefix[i];
+	for (i = 0; i < held.nnames; i++)
+		argv[n++] = held.names[i];
+	argv[n] = NULL;
+	if (held.nevents > 1) {
+		held_events(events, sizeof(events));
+		child_cmdline(line, sizeof(line), argv);
+		log_info("one %s for %zu events (%s): %zu module%s",
+		    line, held.nevents, events, held.nnames,
+		    held.nnames == 1 ? "" : "s");
+	}
+	/*
+	 * Its place in the FIFO was taken when the first event asked: it
+	 * is queued even when other commands filled the FIFO since.
+	 */
+	if ((j = job_new(argv, held.envp, held.devpaths, held.nevents,
+	    held.seqnums[0])) == NULL)
+		log_warn("unable to run %s (event %llu)", argv[0],
+		    (unsigned long long)held.seqnums[0]);
+	else
+		(void)job_start(j);
+	held_clear();
+}
+
+unsigned int
+spawn_held(void)
+{
+	return (unsigned int)held.nevents;
+}
+
+int
 spawn_busy(const char *devpath, void *arg)
 {
 	struct job	*j;
+	size_t		 i;
 
 	(void)arg;
 	for (j = running; j != NULL; j = j->next)
-		if (queue_devpath_related(j->devpath, devpath))
+		if (job_related(j, devpath))
 			return 1;
 	for (j = fifo_head; j != NULL; j = j->next)
-		if (queue_devpath_related(j->devpath, devpath))
+		if (job_related(j, devpath))
+			return 1;
+	for (i = 0; i < held.nevents; i++)
+		if (queue_devpath_related(held.devpaths[i], devpath))
 			return 1;
 	return 0;
 }
@@ -319,7 +574,12 @@ void
 spawn_drop_pending(void)
 {
 	struct job	*j;
+	size_t		 i;
 
+	for (i = 0; i < held.nevents; i++)
+		log_warnx("not running %s (event %llu): shutting down",
+		    held.prefix[0], (unsigned long long)held.seqnums[i]);
+	held_clear();
 	while ((j = fifo_head) != NULL) {
 		fifo_head = j->next;
 		log_warnx("not running %s (event %llu): shutting down",
@@ -369,6 +629,8 @@ spawn_sync(char *const argv[], char *const envp[], unsigned int timeout_ms,
 {
 	struct child_wait	 w;
 
+	/* What earlier events asked for starts before this command. */
+	spawn_flush();
 	/*
 	 * SIGTERM or SIGINT: the daemon stops within a second, so the
 	 * command a handler waits for does not finish.

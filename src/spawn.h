@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <poll.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "child.h"
@@ -25,6 +26,29 @@
  */
 int	spawn_async(char *const argv[], char *const envp[], const char *devpath,
 	    uint64_t seqnum);
+
+/*
+ * spawn_async for a command whose arguments after the first nprefix
+ * are names that it handles one by one, a failure for one not stopping
+ * the others (modprobe -a).  Requests with the same prefix and
+ * environment made until spawn_flush become one command: the prefix,
+ * then every name once ('-' and '_' alike), in the order first asked.
+ * It is started by spawn_flush, or by spawn_sync, and until it ends
+ * every event it serves makes later related events wait (spawn_busy).
+ * A request of another prefix or environment, or with nprefix 0, is
+ * passed to spawn_async.  Returns 0, or -1 with errno set.
+ */
+#define SPAWN_MERGE_MAX		128	/* names, and events, per command */
+#define SPAWN_MERGE_PREFIX_MAX	16
+
+int	spawn_merged(char *const argv[], size_t nprefix, char *const envp[],
+	    const char *devpath, uint64_t seqnum);
+
+/* Start the merged command being collected, if any (logged at -v). */
+void	spawn_flush(void);
+
+/* Events the merged command being collected serves (0: none). */
+unsigned int	spawn_held(void);
 
 /*
  * Run argv now and wait for it, at most timeout_ms (0: the daemon's

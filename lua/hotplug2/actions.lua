@@ -1148,8 +1148,10 @@ function M.new(o)
 		for _, m in ipairs(want) do argv[#argv + 1] = m end
 		if report then report { "modprobe", modules = want, argv = argv } end
 		if sys then
+			-- The daemon merges the modules of one batch of events
+			-- into one modprobe: argv after the prefix is names.
 			perform(sys.spawn, argv, { PATH = config.path, HOME = config.home },
-				ev.DEVPATH or "", tonumber(ev.SEQNUM) or 0)
+				ev.DEVPATH or "", tonumber(ev.SEQNUM) or 0, #config.modprobe)
 		end
 		return want
 	end

@@ -292,6 +292,18 @@ describe("modules", function()
 		assert.are.same({ "intel-agp", "i2c_piix4" }, acts[1].modules)
 	end)
 
+	it("tells the daemon which arguments are names it may merge with other events'", function()
+		local a, sys = new { aliases = aliases }
+		a.config.modprobe = { "/sbin/modprobe", "-q", "-b", "-a" }
+		a.load_modules(ev { MODALIAS = "pci:v00008086d00007000" })
+		local c = sys.calls[1]
+		assert.are.equal("spawn", c[1])
+		assert.are.same({ "/sbin/modprobe", "-q", "-b", "-a", "ata_piix", "intel-agp" }, c[2])
+		assert.are.equal(12, c[5])
+		-- The prefix: config.modprobe, whatever its length.
+		assert.are.equal(4, c[6])
+	end)
+
 	it("asks again for a module that did not load, at most every modprobe_retry seconds", function()
 		local files = {}
 		local a, sys, _, core = new { aliases = { x = { "broken" }, y = { "broken", "fine" } },

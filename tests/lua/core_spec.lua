@@ -203,6 +203,14 @@ describe("hotplug2.core", function()
 			"unable to run /nonexistent/prog: No such file or directory")
 	end)
 
+	it("spawn takes how many arguments come before the names (outside the daemon: runs now)", function()
+		local out = root .. "/names"
+		assert.is_true(core.spawn({ "/bin/sh", "-c", 'echo "$*" >' .. out, "sh", "a", "b" }, {},
+			"/devices/x", 1, 4))
+		assert.are.equal("a b\n", read(out))
+		assert.has_error(function() core.spawn({ "/bin/true" }, {}, "", 0, -1) end)
+	end)
+
 	it("starts commands with descriptors 0, 1 and 2 only", function()
 		-- Lua's io.open is not close-on-exec: the command would inherit it.
 		local held = assert(io.open("/etc/passwd"))
