@@ -1,86 +1,263 @@
 #!/bin/sh
-# Benchmark of the daemon against busybox mdev -d and a bare netlink
-# listener, on the same burst of real kernel uevents, in one run.  It
-# prints figures and asserts nothing.  As root:
+# Benchmark of the daemon against its peers on the same bursts of real
+# kernel uevents, in one run: every row once per round, in the same order,
+# then the median over the rounds and the ratio to a reference peer.  It
+# prints figures and asserts nothing.  As root, holding the kernel lock
+# (it writes uevent files):
 #
-#	sh tests/bench/daemon-bench.sh [BUILD_DIR] [COUNT...]
+#	flock /tmp/hp2-kernel.lock sh tests/bench/daemon-bench.sh [BUILD_DIR] [COUNT...]
 #
 # Each burst writes "add" round-robin to the uevent file of every device
-# under /sys/dev but one, COUNT times, then "add" to that one, /sys/class/mem/full
-# (the sentinel: its node was removed before, so the burst is handled when
-# the node is back; for the bare listener, when it receives that event).
-# CPU is the cpuacct.usage of a cgroup (v1) the daemon was in before it
-# forked; memory is its VmHWM.  See docs/PERFORMANCE.md.
+# under /sys/dev but one, COUNT times, then "add" to that one,
+# /sys/class/mem/full (the sentinel: its node was removed before, so the
+# burst is handled when the node is back; for the bare listener, when it
+# receives that event; for udevd, which makes no nodes, when `udevadm
+# settle` returns).  CPU is the cpuacct.usage of a cgroup (v1) the daemon
+# entered before it started, children included; memory is its VmHWM and
+# VmRSS.  A daemon is started once per round and handles that round's
+# bursts (one per COUNT) in turn.  See docs/PERFORMANCE.md.
 #
-# HP2_BENCH_ROWS=hotplug2 leaves out busybox mdev and the bare listener
-# (the udev rows of docs/PERFORMANCE.md, several runs in a row).
+# skarnet mdevd is not packaged here, and this script never fetches nor
+# builds it: set HP2_MDEVD to a directory holding `mdevd` and
+# `mdevd-coldplug` that you built yourself, elsewhere, from mdevd's
+# published sources.  Without it the mdevd rows are skipped and the
+# ratios are taken against busybox mdev -d (mdev -s for coldplug).
+# systemd-udevd is used when /lib/systemd/systemd-udevd and udevadm exist
+# (Debian's package udev), in a mount and network namespace of its own.
 #
-# HP2_ALIAS_FILE names a modules.alias for the daemon (--alias-file), so
-# its peak RSS includes a real alias index: the alias oracle test caches
-# Debian's under /var/cache/hotplug2/kmod-oracle.  It is used when present.
+# Environment:
+#	HP2_BENCH_ROUNDS	rounds (default 4)
+#	HP2_BENCH_ROWS		rows to run, comma- or space-separated: bare,
+#				mdevd, mdev, mdev-v, udevd, hp2, hp2-no-udev,
+#				hp2-nodes, hp2-one, hp2-udev, hp2-rebroadcast;
+#				or the groups default (all but the last two),
+#				peers, hotplug2 (every hp2 row) and all
+#	HP2_BENCH_COLD_RUNS	coldplug runs (default 5; 0 leaves the table out)
+#	HP2_MDEVD		directory of a mdevd build (see above)
+#	HP2_STATIC_BUILD	build directory made with -DHOTPLUG2_STATIC=ON
+#	HP2_LUAJIT_BUILD	build directory made with -DHOTPLUG2_LUAJIT=ON:
+#				the hp2 rows run for each of these builds too
+#	HP2_ALIAS_FILE		modules.alias for the daemon's bursts (default:
+#				the alias oracle's cache under /var/cache/hotplug2)
+#	HP2_BENCH_RAW		a file to keep the raw records in
+#	HP2_BENCH_VERBOSE	1: run hotplug2 with -v, which logs its totals
+#				at exit (handled, ENOBUFS) but also a line per
+#				node and link it makes, in every event
 set -eu
 
 B=${1:-build}
 [ $# -gt 0 ] && shift
 COUNTS=${*:-10000 50000}
-ROWS=${HP2_BENCH_ROWS:-all}
+ROUNDS=${HP2_BENCH_ROUNDS:-4}
+COLD_RUNS=${HP2_BENCH_COLD_RUNS:-5}
+MDEVD=${HP2_MDEVD:-}
+HP2_V=""
+[ "${HP2_BENCH_VERBOSE:-0}" = 1 ] && HP2_V=-v
 ALIAS=${HP2_ALIAS_FILE:-$(ls /var/cache/hotplug2/kmod-oracle/root/lib/modules/*/modules.alias 2>/dev/null | head -1)}
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 B=$(cd "$B" && pwd)
-for p in hotplug2 uevent-burst nl-count; do
+UDEVD=/lib/systemd/systemd-udevd
+SENTINEL=/sys/class/mem/full/uevent
+CGROOT=/sys/fs/cgroup/cpuacct
+
+number() {
+	case $2 in
+	'' | *[!0-9]*) echo "$1: a whole number, not '$2'" >&2; exit 100 ;;
+	esac
+}
+number HP2_BENCH_ROUNDS "$ROUNDS"
+[ "$ROUNDS" -gt 0 ] || { echo "HP2_BENCH_ROUNDS: at least 1" >&2; exit 100; }
+number HP2_BENCH_COLD_RUNS "$COLD_RUNS"
+for n in $COUNTS; do
+	number COUNT "$n"
+done
+for p in hotplug2 hotplug2-coldplug uevent-burst nl-count; do
 	[ -x "$B/$p" ] || { echo "no $B/$p: build first" >&2; exit 1; }
 done
 command -v busybox >/dev/null || { echo "no busybox" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || { echo "needs root" >&2; exit 1; }
-CGROOT=/sys/fs/cgroup/cpuacct
 [ -f $CGROOT/cpuacct.usage ] || { echo "no cgroup v1 cpuacct" >&2; exit 1; }
 
+# Which rows: the groups spelled out, unknown names refused.
+want=""
+for r in $(echo "${HP2_BENCH_ROWS:-default}" | tr ',' ' '); do
+	case $r in
+	default) want="$want bare mdevd mdev mdev-v udevd hp2 hp2-no-udev hp2-nodes hp2-one" ;;
+	peers) want="$want bare mdevd mdev mdev-v udevd" ;;
+	hotplug2) want="$want hp2 hp2-no-udev hp2-nodes hp2-one hp2-udev hp2-rebroadcast" ;;
+	all) want="$want bare mdevd mdev mdev-v udevd hp2 hp2-no-udev hp2-nodes hp2-one hp2-udev hp2-rebroadcast" ;;
+	bare | mdevd | mdev | mdev-v | udevd | hp2 | hp2-no-udev | hp2-nodes | hp2-one | hp2-udev | hp2-rebroadcast)
+		want="$want $r" ;;
+	*) echo "HP2_BENCH_ROWS: no row or group '$r'" >&2; exit 100 ;;
+	esac
+done
+wanted() {
+	case " $want " in
+	*" $1 "*) return 0 ;;
+	esac
+	return 1
+}
+
+# The peers that are there; a line for each one left out.
+SKIPPED=""
+skip() {
+	SKIPPED="$SKIPPED$1
+"
+}
+if [ -z "$MDEVD" ]; then
+	skip "skarnet mdevd: skipped (HP2_MDEVD names no mdevd build)"
+	MDEVD=""
+elif [ ! -x "$MDEVD/mdevd" ] || [ ! -x "$MDEVD/mdevd-coldplug" ]; then
+	skip "skarnet mdevd: skipped (no mdevd and mdevd-coldplug in $MDEVD)"
+	MDEVD=""
+fi
+HAVE_UDEV=1
+if [ ! -x $UDEVD ] || ! command -v udevadm >/dev/null; then
+	skip "systemd-udevd: skipped (no $UDEVD or udevadm: Debian's package udev)"
+	HAVE_UDEV=""
+fi
+# The hotplug2 builds: the one given, and the static and LuaJIT ones.
+BUILDS="dyn"
+build_dir() {
+	case $1 in
+	dyn) echo "$B" ;;
+	static) echo "${HP2_STATIC_BUILD:-}" ;;
+	luajit) echo "${HP2_LUAJIT_BUILD:-}" ;;
+	esac
+}
+for v in static luajit; do
+	d=$(build_dir $v)
+	[ -n "$d" ] || continue
+	if [ -x "$d/hotplug2" ] && [ -x "$d/hotplug2-coldplug" ]; then
+		BUILDS="$BUILDS $v"
+	else
+		skip "hotplug2 $v: skipped (no hotplug2 and hotplug2-coldplug in $d)"
+	fi
+done
+
+# The rows of a round, in their order.  A hotplug2 row is NAME@BUILD.
+ROWLIST=""
+for r in bare mdevd mdev mdev-v udevd; do
+	wanted $r || continue
+	[ $r = mdevd ] && [ -z "$MDEVD" ] && continue
+	[ $r = udevd ] && [ -z "$HAVE_UDEV" ] && continue
+	ROWLIST="$ROWLIST $r"
+done
+for r in hp2 hp2-no-udev hp2-nodes hp2-one hp2-udev hp2-rebroadcast; do
+	wanted $r || continue
+	for v in $BUILDS; do
+		ROWLIST="$ROWLIST $r@$v"
+	done
+done
+if [ -n "$MDEVD" ]; then
+	REF=mdevd REFNAME=mdevd
+else
+	REF=mdev REFNAME="mdev -d"
+fi
+
+label() {
+	case $1 in
+	*@static) b="hotplug2 static" ;;
+	*@luajit) b="hotplug2 LuaJIT" ;;
+	*) b=hotplug2 ;;
+	esac
+	case $1 in
+	bare) echo "bare netlink listener (ceiling)" ;;
+	mdevd) echo "skarnet mdevd" ;;
+	mdev) echo "busybox mdev -d" ;;
+	mdev-v) echo "busybox mdev -d -v (a line/event)" ;;
+	udevd) echo "systemd-udevd, Debian's rules" ;;
+	hp2@*) echo "$b, default scripts" ;;
+	hp2-no-udev@*) echo "$b, default scripts, --no-udev" ;;
+	hp2-nodes@*) echo "$b, nodes only, --no-udev" ;;
+	hp2-one@*) echo "$b, one-handler script" ;;
+	hp2-udev@*) echo "$b, default scripts, --udev" ;;
+	hp2-rebroadcast@*) echo "$b, defaults, --udev --rebroadcast 3" ;;
+	cold-hp2@*) echo "$b --coldplug --once, default scripts" ;;
+	cold-hp2-nodes@*) echo "$b --coldplug --once, nodes only, --no-udev" ;;
+	cold-hp2-empty@*) echo "$b --coldplug --once, no scripts" ;;
+	cold-hp2cp) echo "hotplug2-coldplug alone (the kernel's emission)" ;;
+	cold-mdevd) echo "mdevd + mdevd-coldplug -O 4" ;;
+	cold-udev) echo "udevadm trigger --action=add + udevadm settle" ;;
+	cold-mdev) echo "busybox mdev -s" ;;
+	esac
+}
+
 W=$(mktemp -d /tmp/hp2bench.XXXXXX)
+T=$W/t		# one tmpfs holds every target directory: roots and /devs
+PIDS=""		# what is running now: daemons, monitors
 CG=""
 RUN=0
-SENTINEL=/sys/class/mem/full/uevent
-PID=""
 cleanup() {
-	[ -n "$PID" ] && kill "$PID" 2>/dev/null || true
-	sleep 0.2
-	rmdir "$CGROOT"/hp2bench.$$.* 2>/dev/null || true
-	umount "$W/root" 2>/dev/null || true
-	rm -rf "$W"
+	set +e
+	for p in $PIDS; do
+		kill "$p" 2>/dev/null
+	done
+	sleep 0.3
+	for cg in "$CGROOT"/hp2bench.$$.*; do
+		[ -d "$cg" ] || continue
+		# What is left in our groups was started by this script.
+		for t in $(cat "$cg/tasks" 2>/dev/null); do
+			kill -9 "$t" 2>/dev/null
+		done
+		i=0
+		while ! rmdir "$cg" 2>/dev/null && [ $i -lt 20 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+	done
+	umount "$T" 2>/dev/null
+	rm -rf --one-file-system "$W"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
 
-# A fresh cgroup per run: the last one may still hold an exiting process.
+# A fresh cgroup per daemon: the last one may still hold an exiting process.
 cg_new() {
 	[ -n "$CG" ] && rmdir "$CG" 2>/dev/null || true
 	RUN=$((RUN + 1))
 	CG=$CGROOT/hp2bench.$$.$RUN
 	mkdir "$CG"
 }
-hwm() {
-	awk '/^VmHWM/ { print $2 }' "/proc/$1/status"
+status_kb() {
+	awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status" 2>/dev/null ||
+	    echo -
 }
-# row NAME COUNT MS CPU_NS HANDLED LOST HWM_KB
-row() {
-	awk -v name="$1" -v n="$2" -v ms="$3" -v cpu="$4" -v h="$5" \
-	    -v lost="$6" -v kb="$7" 'BEGIN {
-		ev = n + 1
-		printf "| %-34s | %6d | %9.0f | %8s | %7s | %-13s | %s |\n",
-		    name, n, ev * 1000 / ms,
-		    cpu == "-" ? "-" : sprintf("%.2f", cpu / 1000 / ev),
-		    kb == "-" ? "-" : sprintf("%.1f", kb / 1024), h " of " ev,
-		    lost
-	}'
+now_us() {
+	echo $(($(date +%s%N) / 1000))
 }
+lines() {
+	if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi
+}
+# wait_for TEST ARG: poll TEST ARG for up to 30 s.  (Every helper has
+# variables of its own name: sh has no local ones.)
+wait_for() {
+	wf_n=0
+	while ! test "$1" "$2"; do
+		wf_n=$((wf_n + 1))
+		[ $wf_n -lt 3000 ] || { echo "timed out waiting for $2" >&2; return 1; }
+		sleep 0.01
+	done
+}
+stop() {
+	kill "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+	PIDS=$(echo " $PIDS " | sed "s/ $1 / /")
+}
+# A burst must end: a daemon that died or lost the sentinel gives "-".
+TMO=""
+command -v timeout >/dev/null && TMO="timeout 300"
 
 # The policy every daemon gets: the nodes of lua/defaults/30-nodes.lua.
-# hotplug2's --root is a tmpfs, as mdev's /dev is.
-mkdir -p "$W/etc" "$W/root" "$W/one"
-mount -t tmpfs -o mode=755 tmpfs "$W/root"
-mkdir -p "$W/root/etc"
+mkdir -p "$W/etc" "$W/one" "$W/nodes" "$W/empty" "$W/udev.dev" "$T"
+mount -t tmpfs -o mode=755 hp2bench "$T"
+# incg CG CMD...: CMD in the cgroup CG from its first instruction, with
+# the pid the caller's $! gives.
+echo 'echo $$ >"$1/tasks"; shift; exec "$@"' >"$W/incg"
 # mdev reads /etc/mdev.conf: a copy of /etc with ours goes over /etc in
 # its namespace (a copy, since /etc holds what the tools there need).
+# mdevd reads the same file with -f.
 cp -a /etc/. "$W/etc/"
-cp /etc/passwd /etc/group "$W/root/etc/"
 gid() {
 	getent group "$1" | cut -d: -f3 | grep . || echo 0
 }
@@ -117,6 +294,10 @@ SUBSYSTEM=scsi_generic;.* 0:$(gid disk) 660
 SUBSYSTEM=rtc;.* 0:0 644
 .* 0:0 600
 EOC
+# hotplug2's policy equal to that file: the default scripts that load
+# modules, firmware and make the nodes, and nothing after them.
+cp "$SRC"/lua/defaults/1*.lua "$SRC"/lua/defaults/2*.lua \
+    "$SRC"/lua/defaults/3*.lua "$W/nodes/"
 # The smallest script: one handler, for the sentinel only.
 cat >"$W/one/10-sentinel.lua" <<'EOC'
 on({ ACTION = "add", DEVPATH = "/devices/virtual/mem/full" }, function(ev)
@@ -124,138 +305,525 @@ on({ ACTION = "add", DEVPATH = "/devices/virtual/mem/full" }, function(ev)
 end)
 EOC
 
+# fresh_root DIR: an empty hotplug2 --root on the tmpfs.
+fresh_root() {
+	rm -rf --one-file-system "$1"
+	mkdir -p "$1/etc" "$1/dev"
+	cp /etc/passwd /etc/group "$1/etc/"
+}
+
+# start ROW: start ROW's daemon and wait until it is ready.  Sets PID,
+# LOG (its stderr), SENT (the sentinel's node as seen from here; empty:
+# udevadm settle says when a burst is handled) and COUNTF (a file with a
+# line per handled event, or empty).
+start() {
+	cg_new
+	LOG=$W/$1.log COUNTF="" SENT=""
+	rm -f "$LOG" "$W/ready"
+	case $1 in
+	mdevd)
+		rm -rf "$T/mdevd.dev"
+		mkdir -p "$T/mdevd.dev"
+		: >"$W/ready"
+		sh "$W/incg" "$CG" "$MDEVD/mdevd" -f "$W/etc/mdev.conf" \
+		    -d "$T/mdevd.dev" -b 16777216 -D 3 3>"$W/ready" \
+		    2>"$LOG" </dev/null &
+		PID=$!
+		PIDS="$PIDS $PID"
+		wait_for -s "$W/ready"
+		SENT=$T/mdevd.dev/full
+		;;
+	mdev | mdev-v)
+		flags=-df
+		[ "$1" = mdev-v ] && flags=-dfv && COUNTF=$LOG
+		# A private mount namespace: a tmpfs on /dev, our mdev.conf
+		# over /etc.  Background jobs there need a /dev/null.
+		unshare -m --propagation private sh -c '
+		    echo $$ >"$1/tasks"
+		    mount -t tmpfs -o mode=755 hp2bench /dev &&
+		    mknod -m 666 /dev/null c 1 3 &&
+		    mount --bind "$2" /etc && : >"$3" &&
+		    exec busybox mdev "$4"' sh "$CG" "$W/etc" "$W/ready" \
+		    "$flags" 2>"$LOG" </dev/null &
+		PID=$!
+		PIDS="$PIDS $PID"
+		wait_for -e "$W/ready"
+		SENT=/proc/$PID/root/dev/full
+		# mdev -d first scans /sys (like -s): wait until it is over.
+		wait_for -e "/proc/$PID/root/dev/zero"
+		wait_for -e "$SENT"
+		settle_log
+		;;
+	udevd)
+		# udevd makes no nodes (devtmpfs does): its /dev is a copy of
+		# the real one's nodes on a tmpfs, its /run a tmpfs, and its
+		# broadcasts stay in a network namespace of its own.
+		unshare -m -n --propagation private sh -c '
+		    echo $$ >"$1/tasks"
+		    mount -t tmpfs -o mode=755 hp2bench "$2" &&
+		    cp -ax /dev/. "$2/" && mount --bind "$2" /dev &&
+		    mount -t tmpfs -o mode=755 hp2bench /run &&
+		    mkdir -p /run/udev && : >"$3" &&
+		    export SYSTEMD_LOG_TARGET=console && exec "$4"' sh "$CG" \
+		    "$W/udev.dev" "$W/ready" $UDEVD 2>"$LOG" </dev/null &
+		PID=$!
+		PIDS="$PIDS $PID"
+		wait_for -e "$W/ready"
+		wait_for -S "/proc/$PID/root/run/udev/control"
+		nsenter -t "$PID" -m -n udevadm control --ping
+		# What udevd handled: its broadcast, one per event.
+		COUNTF=$W/udev.mon
+		nsenter -t "$PID" -m -n stdbuf -oL udevadm monitor --udev \
+		    >"$COUNTF" 2>&1 </dev/null &
+		MON=$!
+		PIDS="$PIDS $MON"
+		wait_for -s "$COUNTF"
+		sleep 0.3
+		;;
+	hp2*)
+		dir=$(build_dir "${1#*@}")
+		case ${1%@*} in
+		hp2) set -- "$SRC/lua/defaults" ;;
+		hp2-no-udev) set -- "$SRC/lua/defaults" --no-udev ;;
+		hp2-nodes) set -- "$W/nodes" --no-udev ;;
+		hp2-one) set -- "$W/one" ;;
+		# The broadcast reaches libudev clients on the host too, as
+		# udev_clients.sh's does.
+		hp2-udev) set -- "$SRC/lua/defaults" --udev ;;
+		hp2-rebroadcast) set -- "$SRC/lua/defaults" --udev \
+		    --rebroadcast 3 ;;
+		esac
+		conf=$1
+		shift
+		fresh_root "$T/root"
+		: >"$W/ready"
+		sh "$W/incg" "$CG" "$dir/hotplug2" -f $HP2_V -c "$conf" \
+		    --root "$T/root" --modprobe /bin/true ${ALIAS:+--alias-file "$ALIAS"} \
+		    --ready-fd 3 "$@" 3>"$W/ready" 2>"$LOG" </dev/null &
+		PID=$!
+		PIDS="$PIDS $PID"
+		wait_for -s "$W/ready"
+		SENT=$T/root/dev/full
+		;;
+	esac
+}
+
+# settle_log: wait until LOG has stopped growing for half a second.
+settle_log() {
+	sl_a=-1 sl_b=$(lines "$LOG") sl_n=0
+	while [ "$sl_a" != "$sl_b" ] && [ $sl_n -lt 60 ]; do
+		sleep 0.5
+		sl_a=$sl_b sl_b=$(lines "$LOG") sl_n=$((sl_n + 1))
+	done
+}
+
+# handled_now: the events counted in COUNTF so far.
+handled_now() {
+	case $COUNTF in
+	"") echo - ;;
+	*.mon) grep -c '^UDEV  *\[' "$COUNTF" || true ;;
+	*) grep -c 'ACTION:' "$COUNTF" || true ;;
+	esac
+}
+
+# burst ROW N ROUND: one burst into the running daemon; a raw record
+# "ROW N ROUND MS CPU_NS HWM_KB RSS_KB LOST HANDLED" goes to $W/raw.
+burst() {
+	ev=$(($2 + 1))
+	h0=$(handled_now)
+	l0=$(lines "$LOG")
+	[ -n "$SENT" ] && rm -f "$SENT"
+	u0=$(cat "$CG/cpuacct.usage")
+	if [ -n "$SENT" ]; then
+		ms=$($TMO "$B/uevent-burst" -a add -n "$2" -l $SENTINEL \
+		    -w "$SENT" | awk '{ print $4 }') || ms=-
+	else
+		ms=$("$B/uevent-burst" -a add -n "$2" -l $SENTINEL |
+		    awk '{ print $4 }')
+		s=$(now_us)
+		nsenter -t "$PID" -m -n udevadm settle --timeout=300 || ms=-
+		e=$(now_us)
+		[ "$ms" = - ] || ms=$(awk -v a="$ms" -v b=$((e - s)) \
+		    'BEGIN { print a + b / 1000 }')
+	fi
+	[ -n "$ms" ] || ms=-
+	u1=$(cat "$CG/cpuacct.usage")
+	hwm=$(status_kb "$PID" VmHWM)
+	rss=$(status_kb "$PID" VmRSS)
+	# What the daemon says it handled and lost in this burst.
+	h=- lost=-
+	if [ -n "$COUNTF" ]; then
+		# A monitor's file may lag its daemon a little.
+		lag_n=0
+		while [ $(($(handled_now) - h0)) -lt $ev ] && [ $lag_n -lt 20 ]; do
+			sleep 0.1
+			lag_n=$((lag_n + 1))
+		done
+		h=$(($(handled_now) - h0))
+		# Events from elsewhere on the machine can make h exceed ev.
+		lost=$((h < ev ? ev - h : 0))
+	fi
+	case $1 in
+	hp2*)
+		lost=$(tail -n +$((l0 + 1)) "$LOG" | sed -n \
+		    's/.*events \([0-9]*\) to \([0-9]*\) never arrived.*/\1 \2/p' |
+		    awk '{ s += $2 - $1 + 1 } END { print s + 0 }') ;;
+	mdevd)
+		lost=$(tail -n +$((l0 + 1)) "$LOG" | grep -c 'missed events' ||
+		    true) ;;
+	esac
+	echo "$1 $2 $3 $ms $((u1 - u0)) $hwm $rss $lost $h" >>"$W/raw"
+}
+
+# bare N ROUND: the bare listener, started for each burst.
 bare() {
-	n=$1
 	cg_new
 	rm -f "$W/ready" "$W/done"
-	sh -c 'echo $$ >"$1/tasks"; shift; exec "$@"' sh "$CG" \
-	    "$B/nl-count" "$W/ready" "$W/done" /devices/virtual/mem/full \
+	sh "$W/incg" "$CG" "$B/nl-count" "$W/ready" "$W/done" /devices/virtual/mem/full \
 	    >"$W/bare.out" &
 	PID=$!
-	while [ ! -e "$W/ready" ]; do sleep 0.01; done
-	set -- $("$B/uevent-burst" -a add -n "$n" -l $SENTINEL -w "$W/done")
-	ms=$4
-	wait $PID || true
-	PID=""
-	set -- $(cat "$W/bare.out")
-	row "bare netlink listener (ceiling)" "$n" "$ms" - "$1" "$2 ENOBUFS" -
-}
-
-# hotplug2 NAME N CONFIG_DIR [OPTION...]
-hp2() {
-	name=$1 n=$2 conf=$3
-	shift 3
-	cg_new
-	rm -rf "$W/root/dev" "$W/hp2.err"
-	mkdir -p "$W/root/dev"
-	: >"$W/hp2.ready"
-	sh -c 'echo $$ >"$1/tasks"; shift; exec "$@"' sh "$CG" \
-	    "$B/hotplug2" -f -v -c "$conf" --root "$W/root" \
-	    --modprobe /bin/true ${ALIAS:+--alias-file "$ALIAS"} \
-	    --ready-fd 3 "$@" 3>"$W/hp2.ready" \
-	    2>"$W/hp2.err" &
-	PID=$!
-	while [ ! -s "$W/hp2.ready" ]; do sleep 0.01; done
-	u0=$(cat "$CG/cpuacct.usage")
-	set -- $("$B/uevent-burst" -a add -n "$n" -l $SENTINEL \
-	    -w "$W/root/dev/full")
-	ms=$4
-	u1=$(cat "$CG/cpuacct.usage")
-	kb=$(hwm $PID)
-	kill $PID
-	wait $PID || true
-	PID=""
-	h=$(sed -n 's/.*: \([0-9]*\) events handled.*/\1/p' "$W/hp2.err")
-	lost=$(sed -n 's/.*, \([0-9][0-9]*\) lost to ENOBUFS.*/\1/p' \
-	    "$W/hp2.err")
-	row "$name" "$n" "$ms" $((u1 - u0)) "$h" "${lost:-?} ENOBUFS" "$kb"
-}
-
-# mdev N FLAGS: busybox mdev -d with FLAGS (-v logs a line per event,
-# which is how its events are counted; without it, only the sentinel says
-# the burst was handled).
-mdev() {
-	n=$1 flags=$2
-	cg_new
-	rm -f "$W/mdev.log" "$W/mdev.res"
-	# Everything in a private mount namespace: a tmpfs on /dev, our
-	# mdev.conf over /etc.  Background jobs there need a /dev/null.
-	unshare -m --propagation private sh -s "$B" "$W" "$CG" "$n" \
-	    "$SENTINEL" "$flags" <<'EOS'
-B=$1 W=$2 CG=$3 n=$4 SENTINEL=$5 flags=$6
-mount -t tmpfs tmpfs /dev
-mknod -m 666 /dev/null c 1 3
-mount --bind "$W/etc" /etc
-sh -c 'echo $$ >"$1/tasks"; exec busybox mdev $2' sh "$CG" "$flags" \
-    2>"$W/mdev.log" &
-pid=$!
-# mdev -d first scans /sys (like -s): wait until the scan is over.
-while [ ! -e /dev/zero ] || [ ! -e /dev/full ]; do sleep 0.01; done
-sleep 0.5
-rm -f /dev/full
-: >"$W/mdev.log"
-u0=$(cat "$CG/cpuacct.usage")
-set -- $("$B/uevent-burst" -a add -n "$n" -l "$SENTINEL" -w /dev/full)
-ms=$4
-u1=$(cat "$CG/cpuacct.usage")
-kb=$(awk '/^VmHWM/ { print $2 }' /proc/$pid/status)
-kill $pid
-wait $pid 2>/dev/null
-echo "$ms $((u1 - u0)) $kb" >"$W/mdev.res"
-EOS
-	set -- $(cat "$W/mdev.res")
-	if [ "$flags" = -dfv ]; then
-		h=$(grep -c "ACTION:" "$W/mdev.log" || true)
-		row "busybox mdev -d -v (a line/event)" "$n" "$1" "$2" "$h" \
-		    - "$3"
+	PIDS="$PIDS $PID"
+	wait_for -e "$W/ready"
+	ms=$($TMO "$B/uevent-burst" -a add -n "$1" -l $SENTINEL -w "$W/done" |
+	    awk '{ print $4 }') || ms=-
+	# It prints its count and exits once it has seen the sentinel.
+	if [ "${ms:--}" != - ]; then
+		wait $PID || true
+		PIDS=$(echo " $PIDS " | sed "s/ $PID / /")
 	else
-		row "busybox mdev -d" "$n" "$1" "$2" "sentinel" - "$3"
+		stop $PID
 	fi
+	set -- "$1" "$2" $(cat "$W/bare.out")
+	h=${3:-0}
+	echo "bare $1 $2 ${ms:--} - - - $((h <= $1 + 1 ? $1 + 1 - h : 0)) ${3:--}" \
+	    >>"$W/raw"
+}
+
+# sum_of FIELD ROW ROUND: the sum of a field of ROW's records in ROUND,
+# or "-" when one of them has none.
+sum_of() {
+	awk -v f="$1" -v r="$2" -v k="$3" '$1 == r && $3 == k {
+		if ($f == "-") bad = 1; s += $f
+	} END { print bad ? "-" : s }' "$W/raw"
+}
+
+# round R: every row once, each handling a burst of every COUNT.  After
+# the last burst, a record "ROW R SENT HANDLED LOST ENOBUFS RSS_FIRST
+# RSS_LAST HWM" of the daemon's whole run goes to $W/tot.
+round() {
+	for row in $ROWLIST; do
+		if [ $row = bare ]; then
+			for n in $COUNTS; do
+				bare "$n" "$1"
+			done
+			continue
+		fi
+		start $row
+		sent=0 first=""
+		for n in $COUNTS; do
+			burst $row "$n" "$1"
+			sent=$((sent + n + 1))
+			rss=$(tail -1 "$W/raw" | cut -d' ' -f7)
+			[ -n "$first" ] || first=$rss
+		done
+		hwm=$(status_kb "$PID" VmHWM)
+		[ -n "${MON:-}" ] && stop "$MON" && MON=""
+		stop $PID
+		h=$(sum_of 9 $row "$1")
+		l=$(sum_of 8 $row "$1")
+		nb=-
+		case $row in
+		hp2*)
+			# The daemon's own totals, logged at exit with -v;
+			# without, what it warned of as never arrived.
+			h=$(sed -n 's/.*: \([0-9]*\) events handled, \([0-9]*\) lost.*/\1/p' "$LOG")
+			l=$(sed -n 's/.*: \([0-9]*\) events handled, \([0-9]*\) lost.*/\2/p' "$LOG")
+			nb=$(sed -n 's/.*, \([0-9][0-9]*\) lost to ENOBUFS.*/\1/p' "$LOG")
+			[ -n "$l" ] || l=$(sum_of 8 $row "$1") ;;
+		mdev) h=- l=- ;;
+		esac
+		echo "$row $1 $sent ${h:--} ${l:--} ${nb:--} $first $rss $hwm" \
+		    >>"$W/tot"
+	done
+}
+
+# The figures.  median: of the numbers among its input lines' first
+# fields (the mean of the middle two for an even count).
+AWK_MEDIAN='
+function median(s,    v, n, i, j, t) {
+	n = split(s, v, " ")
+	for (i = 2; i <= n; i++)
+		for (j = i; j > 1 && v[j - 1] + 0 > v[j] + 0; j--) {
+			t = v[j]; v[j] = v[j - 1]; v[j - 1] = t
+		}
+	if (n == 0)
+		return "-"
+	if (n % 2)
+		return v[(n + 1) / 2]
+	return (v[n / 2] + v[n / 2 + 1]) / 2
+}
+function num(x) {
+	return x != "-" && x != ""
+}'
+
+# The table of bursts: medians over the rounds; the ratios are the
+# medians of each round's ratio to REF in the same round.
+burst_table() {
+	echo "| who | burst | events/s | × $REFNAME | CPU µs/event | × $REFNAME | VmHWM MB | lost | handled of sent |"
+	echo "|---|---|---|---|---|---|---|---|---|"
+	for n in $COUNTS; do
+		for row in $ROWLIST; do
+			awk -v row=$row -v n=$n -v ref=$REF -v name="$(label $row)" \
+			    "$AWK_MEDIAN"'
+			BEGIN { ev = n + 1 }
+			$2 == n && num($4) {
+				rate[$1, $3] = ev * 1000 / $4
+				if (num($5) && $5 > 0 && $1 != "bare")
+					cpu[$1, $3] = $5 / 1000 / ev
+			}
+			$1 == row && $2 == n {
+				if (num($4)) r = r " " ev * 1000 / $4
+				if (num($5) && row != "bare") c = c " " $5 / 1000 / ev
+				if (num($6)) m = m " " $6 / 1024
+				if (num($8)) l = l " " $8
+				if (num($9)) h = h " " $9
+				rounds[$3] = 1
+			}
+			END {
+				for (k in rounds) {
+					if ((row, k) in rate && (ref, k) in rate)
+						rr = rr " " rate[row, k] / rate[ref, k]
+					if ((row, k) in cpu && (ref, k) in cpu)
+						cr = cr " " cpu[row, k] / cpu[ref, k]
+				}
+				f = median(r); fc = median(c); fm = median(m)
+				frr = median(rr); fcr = median(cr)
+				printf "| %-44s | %6d | %9s | %5s | %7s | %5s | %5s | %5s | %s |\n",
+				    name, n,
+				    f == "-" ? "-" : sprintf("%.0f", f),
+				    frr == "-" ? "-" : sprintf("%.2f", frr),
+				    fc == "-" ? "-" : sprintf("%.2f", fc),
+				    fcr == "-" ? "-" : sprintf("%.2f", fcr),
+				    fm == "-" ? "-" : sprintf("%.1f", fm),
+				    median(l),
+				    h != "" ? median(h) " of " ev : "(sentinel)"
+			}' "$W/raw"
+		done
+	done
+}
+
+# Memory over a daemon's round, and its totals.
+memory_table() {
+	echo "| who | VmRSS MB after the first burst | after the last | VmHWM MB at the end | handled of sent | lost | lost to ENOBUFS |"
+	echo "|---|---|---|---|---|---|---|"
+	for row in $ROWLIST; do
+		[ $row = bare ] && continue
+		awk -v row=$row -v name="$(label $row)" "$AWK_MEDIAN"'
+		$1 == row {
+			if (num($7)) a = a " " $7 / 1024
+			if (num($8)) b = b " " $8 / 1024
+			if (num($9)) m = m " " $9 / 1024
+			if (num($4)) h = h " " $4
+			if (num($5)) l = l " " $5
+			if (num($6)) e = e " " $6
+			sent = $3
+		}
+		END {
+			fa = median(a); fb = median(b); fm = median(m)
+			printf "| %-44s | %5s | %5s | %5s | %s | %s | %s |\n", name,
+			    fa == "-" ? "-" : sprintf("%.2f", fa),
+			    fb == "-" ? "-" : sprintf("%.2f", fb),
+			    fm == "-" ? "-" : sprintf("%.2f", fm),
+			    (h == "" ? "-" : median(h)) " of " sent, median(l),
+			    median(e)
+		}' "$W/tot"
+	done
+}
+
+# Each round's figures, so the medians can be checked.
+raw_table() {
+	echo "| who | burst | events/s, round by round | CPU µs/event | VmHWM MB | VmRSS MB | lost | handled |"
+	echo "|---|---|---|---|---|---|---|---|"
+	for n in $COUNTS; do
+		for row in $ROWLIST; do
+			awk -v row=$row -v n=$n -v name="$(label $row)" '
+			function f(x, fmt) { return x == "-" ? "-" : sprintf(fmt, x) }
+			$1 == row && $2 == n {
+				ev = n + 1
+				r = r " " ($4 == "-" ? "-" : sprintf("%.0f", ev * 1000 / $4))
+				c = c " " ($5 == "-" || row == "bare" ? "-" : sprintf("%.2f", $5 / 1000 / ev))
+				m = m " " f($6 == "-" ? "-" : $6 / 1024, "%.1f")
+				s = s " " f($7 == "-" ? "-" : $7 / 1024, "%.1f")
+				l = l " " $8
+				h = h " " $9
+			}
+			END {
+				printf "| %s | %d |%s |%s |%s |%s |%s |%s |\n",
+				    name, n, r, c, m, s, l, h
+			}' "$W/raw"
+		done
+	done
+}
+
+# Coldplug: one run of a row prints its wall time in µs.
+cold_hp2() {
+	dir=$(build_dir "${1#*@}")
+	case ${1%@*} in
+	cold-hp2) set -- "$SRC/lua/defaults" ;;
+	cold-hp2-nodes) set -- "$W/nodes" --no-udev ;;
+	cold-hp2-empty) set -- "$W/empty" ;;
+	esac
+	conf=$1
+	shift
+	fresh_root "$T/croot"
+	s=$(now_us)
+	"$dir/hotplug2" -f --root "$T/croot" -c "$conf" --modprobe /bin/true \
+	    --coldplug --once "$@" >/dev/null 2>&1 || { echo -; return; }
+	e=$(now_us)
+	echo $((e - s))
+}
+# mdevd, started and ready, rebroadcasting what it handled to group 3
+# (mask 4) in a network namespace of its own, where mdevd-coldplug -O 4
+# waits for the last event it triggered.
+cold_mdevd() {
+	rm -rf "$T/cdev"
+	mkdir -p "$T/cdev"
+	unshare -n sh -c '
+	    M=$1 C=$2 D=$3 R=$4
+	    : >"$R"
+	    "$M/mdevd" -f "$C" -d "$D" -b 16777216 -O 4 -D 3 3>"$R" \
+		2>/dev/null </dev/null &
+	    p=$!
+	    i=0
+	    while [ ! -s "$R" ] && [ $i -lt 3000 ]; do sleep 0.01; i=$((i + 1)); done
+	    s=$(date +%s%N)
+	    timeout 60 "$M/mdevd-coldplug" -O 4 >/dev/null 2>&1 || s=""
+	    e=$(date +%s%N)
+	    kill $p
+	    wait $p
+	    if [ -n "$s" ]; then echo $(( (e - s) / 1000 )); else echo -; fi
+	' sh "$MDEVD" "$W/etc/mdev.conf" "$T/cdev" "$W/ready" 2>/dev/null
+}
+# udevd, started and ready in its namespaces as for the bursts.
+cold_udev() {
+	start udevd >/dev/null 2>&1
+	stop "$MON"
+	MON=""
+	nsenter -t "$PID" -m -n sh -c '
+	    s=$(date +%s%N)
+	    udevadm trigger --type=subsystems --action=add &&
+	    udevadm trigger --type=devices --action=add &&
+	    udevadm settle --timeout=120 || s=""
+	    e=$(date +%s%N)
+	    if [ -n "$s" ]; then echo $(( (e - s) / 1000 )); else echo -; fi'
+	stop "$PID"
+}
+cold_mdev() {
+	unshare -m --propagation private sh -c '
+	    mount -t tmpfs -o mode=755 hp2bench /dev &&
+	    mknod -m 666 /dev/null c 1 3 && mount --bind "$1" /etc || exit 1
+	    s=$(date +%s%N)
+	    busybox mdev -s
+	    e=$(date +%s%N)
+	    echo $(( (e - s) / 1000 ))' sh "$W/etc"
+}
+cold_one() {
+	case $1 in
+	cold-hp2*@*) cold_hp2 "$1" ;;
+	cold-hp2cp)
+		s=$(now_us)
+		"$B/hotplug2-coldplug" >/dev/null 2>&1 || true
+		e=$(now_us)
+		echo $((e - s)) ;;
+	cold-mdevd) cold_mdevd ;;
+	cold-udev) cold_udev ;;
+	cold-mdev) cold_mdev ;;
+	esac
+}
+cold_table() {
+	COLD=""
+	for v in $BUILDS; do
+		COLD="$COLD cold-hp2@$v cold-hp2-nodes@$v"
+	done
+	COLD="$COLD cold-hp2-empty@dyn cold-hp2cp"
+	[ -n "$MDEVD" ] && COLD="$COLD cold-mdevd"
+	[ -n "$HAVE_UDEV" ] && COLD="$COLD cold-udev"
+	COLD="$COLD cold-mdev"
+	cref=cold-mdev crefname="mdev -s"
+	[ -n "$MDEVD" ] && cref=cold-mdevd crefname=mdevd
+	: >"$W/cold"
+	run=1
+	while [ $run -le "$COLD_RUNS" ]; do
+		for c in $COLD; do
+			cold_one $c >"$W/one.out" 2>/dev/null || true
+			echo "$c $run $(cat "$W/one.out")" |
+			    awk 'NF == 2 { $3 = "-" } 1' >>"$W/cold"
+		done
+		run=$((run + 1))
+	done
+	echo "| coldplug of this machine ($(find /sys/devices -name uevent | wc -l) uevent files) | wall ms, median of $COLD_RUNS | × $crefname | runs, ms |"
+	echo "|---|---|---|---|"
+	for c in $COLD; do
+		awk -v row=$c -v ref=$cref -v name="$(label $c)" "$AWK_MEDIAN"'
+		num($3) { t[$1, $2] = $3 }
+		$1 == row {
+			runs = runs " " ($3 == "-" ? "-" : sprintf("%.1f", $3 / 1000))
+			if (num($3)) m = m " " $3 / 1000
+			k[$2] = 1
+		}
+		END {
+			for (i in k)
+				if ((row, i) in t && (ref, i) in t)
+					r = r " " t[row, i] / t[ref, i]
+			fm = median(m); fr = median(r)
+			printf "| %s | %s | %s |%s |\n", name,
+			    fm == "-" ? "-" : sprintf("%.1f", fm),
+			    fr == "-" ? "-" : sprintf("%.2f", fr), runs
+		}' "$W/cold"
+	done
 }
 
 echo "hotplug2 $("$B/hotplug2" --version | cut -d' ' -f2), \
 $(busybox 2>&1 | head -1 | cut -d' ' -f1-2), kernel $(uname -r), \
-$(nproc) CPUs, $(ls /sys/dev/char /sys/dev/block | wc -l) devices in /sys/dev"
-[ -n "$ALIAS" ] && echo "hotplug2's alias index: $ALIAS ($(grep -c '^alias ' "$ALIAS") patterns)"
-echo
-echo "| who | burst | events/s | CPU µs/event | peak RSS MB | handled | lost |"
-echo "|---|---|---|---|---|---|---|"
-for n in $COUNTS; do
-	[ "$ROWS" = hotplug2 ] || bare "$n"
-	hp2 "hotplug2, default scripts" "$n" "$SRC/lua/defaults"
-	hp2 "hotplug2, default scripts, --no-udev" "$n" "$SRC/lua/defaults" --no-udev
-	# The broadcast reaches libudev clients on the host too, as udev_clients.sh's does.
-	hp2 "hotplug2, default scripts, --udev" "$n" "$SRC/lua/defaults" --udev
-	hp2 "hotplug2, defaults, --udev --rebroadcast 3" "$n" "$SRC/lua/defaults" --udev \
-	    --rebroadcast 3
-	hp2 "hotplug2, one-handler script" "$n" "$W/one"
-	[ "$ROWS" = hotplug2 ] && continue
-	mdev "$n" -df
-	mdev "$n" -dfv
+$(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), \
+$(ls /sys/dev/char /sys/dev/block | wc -l) devices in /sys/dev"
+[ -n "$MDEVD" ] && echo "skarnet mdevd: $MDEVD/mdevd -f mdev.conf -d DEV -b 16777216 -D 3"
+[ -n "$HAVE_UDEV" ] && echo "systemd-udevd: $(udevadm --version), rules of /lib/udev/rules.d"
+for v in $BUILDS; do
+	echo "hotplug2 $v: $(build_dir $v)"
 done
-[ "$ROWS" = hotplug2 ] && exit 0
-
-# Coldplug: hotplug2 --coldplug --once on this machine, from start to
-# exit (every device handled), with a fresh --root each time; the median
-# of five runs, beside hotplug2-coldplug alone (the kernel's share).
-ms_of() {
-	s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N)
-	echo $(( (e - s) / 1000 ))
-}
-median() {
-	sort -n | awk '{ v[NR] = $1 } END { printf "%.1f", v[int((NR + 1) / 2)] / 1000 }'
-}
-cold() {
-	for i in 1 2 3 4 5; do
-		rm -rf "$W/root/dev"
-		ms_of "$B/hotplug2" -f --root "$W/root" -c "$1" \
-		    --modprobe /bin/true --coldplug --once
-	done | median
-}
-mkdir -p "$W/empty"
+[ -n "$ALIAS" ] && echo "hotplug2's alias index: $ALIAS ($(grep -c '^alias ' "$ALIAS") patterns)"
+printf '%s' "$SKIPPED"
+echo "rounds: $ROUNDS; bursts of $COUNTS"
+: >"$W/raw"
+: >"$W/tot"
+rnd=1
+while [ $rnd -le "$ROUNDS" ]; do
+	round $rnd
+	rnd=$((rnd + 1))
+done
 echo
-echo "| coldplug of this machine ($(find /sys/devices -name uevent | wc -l) uevent files) | wall ms (median of 5) |"
-echo "|---|---|"
-echo "| hotplug2 --coldplug --once, default scripts, fresh --root | $(cold "$SRC/lua/defaults") |"
-echo "| hotplug2 --coldplug --once, no scripts | $(cold "$W/empty") |"
-echo "| hotplug2-coldplug alone (the kernel's emission) | $(for i in 1 2 3 4 5; do ms_of "$B/hotplug2-coldplug"; done | median) |"
+echo "Medians over $ROUNDS round(s); × is the median of each round's ratio to $(label $REF)."
+echo
+burst_table
+echo
+echo "Memory and totals over a round (each daemon handles the round's bursts in turn), medians:"
+echo
+memory_table
+echo
+echo "Round by round:"
+echo
+raw_table
+if [ -n "${HP2_BENCH_RAW:-}" ]; then
+	{
+		echo "# ROW COUNT ROUND MS CPU_NS HWM_KB RSS_KB LOST HANDLED"
+		cat "$W/raw"
+		echo "# ROW ROUND SENT HANDLED LOST ENOBUFS RSS_FIRST_KB RSS_LAST_KB HWM_KB"
+		cat "$W/tot"
+	} >"$HP2_BENCH_RAW"
+	echo
+	echo "raw records: $HP2_BENCH_RAW"
+fi
+[ "$COLD_RUNS" -gt 0 ] || exit 0
+echo
+cold_table
