@@ -207,10 +207,12 @@ static int
 private_open(int dfd, char *name, size_t len)
 {
 	struct stat	 st;
-	int		 fd;
+	int		 fd, reused = 1;
 
 	snprintf(name, len, ".hp2-%ld", (long)getpid());
-	if (mkdirat(dfd, name, 0700) == -1 && errno != EEXIST)
+	if (mkdirat(dfd, name, 0700) == 0)
+		reused = 0;
+	else if (errno != EEXIST)
 		return -1;
 	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC);
@@ -225,17 +227,20 @@ private_open(int dfd, char *name, size_t len)
 		errno = EEXIST;
 		return -1;
 	}
-	/* What a crash may have left. */
-	unlinkat(fd, "n", 0);
+	/* What a crash may have left (a directory just made is empty). */
+	if (reused)
+		unlinkat(fd, "n", 0);
 	return fd;
 }
 
+/* gone: "n" was renamed out, so there is nothing in it to unlink. */
 static void
-private_close(int dfd, const char *name, int pfd)
+private_close(int dfd, const char *name, int pfd, int gone)
 {
 	int	 saved = errno;
 
-	unlinkat(pfd, "n", 0);
+	if (!gone)
+		unlinkat(pfd, "n", 0);
 	close(pfd);
 	unlinkat(dfd, name, AT_REMOVEDIR);
 	errno = saved;
@@ -277,7 +282,7 @@ rootfs_mknod(int rootfd, const char *path, mode_t mode, dev_t dev,
 	    fchmodat(pfd, "n", mode & 07777, 0) == 0 &&
 	    renameat(pfd, "n", dfd, leaf) == 0)
 		rc = 0;
-	private_close(dfd, priv, pfd);
+	private_close(dfd, priv, pfd, rc == 0);
 out:
 	close_keep_errno(dfd);
 	return rc;
@@ -311,7 +316,7 @@ rootfs_symlink(int rootfd, const char *target, const char *path)
 	if (symlinkat(target, pfd, "n") == 0 &&
 	    renameat(pfd, "n", dfd, leaf) == 0)
 		rc = 0;
-	private_close(dfd, priv, pfd);
+	private_close(dfd, priv, pfd, rc == 0);
 out:
 	close_keep_errno(dfd);
 	return rc;
@@ -357,7 +362,7 @@ rootfs_write(int rootfd, const char *path, const void *data, size_t len,
 	if (fd != -1)
 		close_keep_errno(fd);
 done:
-	private_close(dfd, priv, pfd);
+	private_close(dfd, priv, pfd, rc == 0);
 out:
 	close_keep_errno(dfd);
 	return rc;
@@ -476,7 +481,7 @@ rootfs_chmod(int rootfd, const char *path, mode_t mode)
 		else
 			rc = fchmodat(pfd, "n", mode & 07777, 0);
 	}
-	private_close(dfd, priv, pfd);
+	private_close(dfd, priv, pfd, 0);
 out:
 	close_keep_errno(dfd);
 	return rc;

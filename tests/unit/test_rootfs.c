@@ -359,6 +359,26 @@ test_no_leftovers(void **state)
 	assert_int_equal(count_entries(dir), 4);
 }
 
+/* A private directory a crash left, with its "n" in it, is reused and goes. */
+static void
+test_crash_leftover(void **state)
+{
+	struct scratch	*s = *state;
+	struct stat	 st;
+	char		 path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/dev/.hp2-%ld", s->dir, (long)getpid());
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "dev/.hp2-%ld/n", (long)getpid());
+	put(s, path, "left by a crash");
+	assert_int_equal(rootfs_write(s->fd, "dev/w", "x", 1, 0644), 0);
+	assert_int_equal(rootfs_lstat(s->fd, "dev/w", &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_size, 1);
+	snprintf(path, sizeof(path), "%s/dev", s->dir);
+	assert_int_equal(count_entries(path), 1);
+}
+
 /* Removing a node removes the directories it leaves empty, never the first. */
 static void
 test_unlink_prunes(void **state)
@@ -483,6 +503,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_planted_dir_fast_check,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_leftovers, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_crash_leftover, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_unlink_prunes, setup,
 		    teardown),
