@@ -66,6 +66,7 @@ struct daemon {
 	const char		*coldplug_sysfs;
 	pid_t			 coldplug_pid;
 	int			 coldplug_wanted;	/* run when possible */
+	int			 rcvbuf;		/* --buffer-size */
 	int			 coldplug_settling;	/* ran, events pending */
 	int			 coldplug_lossy;	/* events lost meanwhile */
 	uint64_t		 covered;	/* SEQNUMs a coldplug made up for */
@@ -93,6 +94,8 @@ daemon_usage(FILE *f)
 "  -f, --foreground         do not detach; log to stderr\n"
 "  -R, --replay FILE|-      read wire-format events from FILE, not netlink\n"
 "  -d, --ready-fd FD        write a line to FD once ready (after coldplug)\n"
+"  -b, --buffer-size BYTES  the uevent socket's receive buffer, where a\n"
+"                           storm waits (default %d MiB)\n"
 "  -m, --max-children N     commands running at once (default %d)\n"
 "  -t, --child-timeout SEC  kill commands running longer (default %d)\n"
 "  -M, --modprobe PROG      modprobe for the scripts (default " PATH_MODPROBE ")\n"
@@ -105,7 +108,8 @@ daemon_usage(FILE *f)
 "                           it on netlink group GROUP, 3 to 32 (off)\n"
 "  -v, --verbose            more logging (twice: debug)\n"
 "  -h, --help               this text\n",
-	    SPAWN_MAX_CHILDREN_DEFAULT, SPAWN_TIMEOUT_DEFAULT_MS / 1000);
+	    NETLINK_RCVBUF_WANT / (1024 * 1024), SPAWN_MAX_CHILDREN_DEFAULT,
+	    SPAWN_TIMEOUT_DEFAULT_MS / 1000);
 }
 
 /* A decimal option in [min, max], or exit with a usage error. */
@@ -558,7 +562,8 @@ serve(struct daemon *d, uint64_t now)
 		wake = 0;
 	if (queue_take_gap(d->q, &first, &last)) {
 		if (d->nlfd != -1 && d->seqnum_file && last <= d->covered)
-			log_info("events %llu to %llu were lost; the coldplug "
+			/* Made up for, but lost: worth a warning all the same. */
+			log_warnx("events %llu to %llu were lost; the coldplug "
 			    "since made up for them", (unsigned long long)first,
 			    (unsigned long long)last);
 		else {
@@ -757,6 +762,7 @@ parse_options(struct daemon *d, struct daemon_args *args, int argc,
 {
 	static const struct option longopts[] = {
 		{ "alias-file",		required_argument,	NULL, 'a' },
+		{ "buffer-size",	required_argument,	NULL, 'b' },
 		{ "child-timeout",	required_argument,	NULL, 't' },
 		{ "coldplug",		no_argument,		NULL, 'C' },
 		{ "config-dir",		required_argument,	NULL, 'c' },
@@ -779,11 +785,15 @@ parse_options(struct daemon *d, struct daemon_args *args, int argc,
 	const char	*why;
 	int		 ch;
 
-	while ((ch = getopt_long(argc, argv, "a:Cc:d:fhM:m:noR:r:S:t:v",
+	while ((ch = getopt_long(argc, argv, "a:b:Cc:d:fhM:m:noR:r:S:t:v",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'a':
 			d->sopts.alias_file = optarg;
+			break;
+		case 'b':
+			d->rcvbuf = (int)number_arg("--buffer-size", optarg,
+			    NETLINK_RCVBUF_MIN, INT_MAX / 2);
 			break;
 		case 'C':
 			args->coldplug = 1;
@@ -898,8 +908,7 @@ open_input(struct daemon *d, const char *replay)
 		if (!d->seqnum_file)
 			queue_set_last(d->q, read_dnode_seqnum());
 		queue_set_ceiling(d->q, seqnum_ceiling, d);
-		d->nlfd = netlink_open(NETLINK_UEVENT_GROUP,
-		    NETLINK_RCVBUF_WANT, NULL);
+		d->nlfd = netlink_open(NETLINK_UEVENT_GROUP, d->rcvbuf, NULL);
 		if (d->nlfd == -1)
 			return EXIT_SYSCALL;
 	}
@@ -1006,6 +1015,7 @@ daemon_main(int argc, char *argv[])
 
 	memset(&d, 0, sizeof(d));
 	d.nlfd = d.replay_fd = d.ready_fd = -1;
+	d.rcvbuf = NETLINK_RCVBUF_WANT;
 	rebroadcast_init(&d.rb);
 	d.persistent = 1;
 	d.sopts.config_dir = PATH_CONFIG_DIR;

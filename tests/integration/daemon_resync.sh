@@ -9,12 +9,13 @@ need_uevent_netlink
 
 mkdir -p "$SCRATCH/root" "$SCRATCH/conf"
 # A synchronous command on one event stalls the loop while a burst fills
-# the socket's buffer (32 MiB at most: about 40,000 events).
+# the socket's buffer, made 16 MiB (32 MiB at most: about 40,000 events)
+# with --buffer-size, below the default 128 MiB.
 cat >"$SCRATCH/conf/record.conf" <<EOC
 log $SCRATCH/events
 sync /mem/kmsg sleep 3
 EOC
-start_daemon --root "$SCRATCH/root" -c "$SCRATCH/conf"
+start_daemon --root "$SCRATCH/root" -c "$SCRATCH/conf" --buffer-size 16777216
 kick /sys/class/mem/kmsg change
 wait_for 10 pgrep -f "^sleep 3\$" >/dev/null || fail "stall not started"
 set -- $("$BURST" -n "${RESYNC_EVENTS:-150000}" /sys/class/mem/null/uevent)
@@ -43,7 +44,7 @@ cat >"$SCRATCH/conf/record.conf" <<EOC
 log $SCRATCH/events
 sync /mem/kmsg sleep 2.$$
 EOC
-start_daemon --root "$SCRATCH/root" -c "$SCRATCH/conf"
+start_daemon --root "$SCRATCH/root" -c "$SCRATCH/conf" --buffer-size 16777216
 kick /sys/class/mem/kmsg change
 wait_for 10 pgrep -f "^sleep 2.$$\$" >/dev/null || fail "stall not started"
 "$BURST" -n "${RESYNC_EVENTS:-150000}" /sys/class/mem/null/uevent >/dev/null
