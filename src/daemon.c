@@ -933,9 +933,12 @@ setup(struct daemon *d, const struct daemon_args *args)
 	 * In the foreground, the coldplug starts before the scripts load:
 	 * the kernel takes tens of milliseconds to announce every device,
 	 * and the socket holds the announcements meanwhile.  A daemon that
-	 * detaches starts it after the fork, as its child.
+	 * detaches starts it after the fork, as its child.  With one CPU
+	 * the two would only take turns, and the loading's time budget
+	 * would pay for the kernel's work.
 	 */
-	early = args->coldplug && args->foreground && args->replay == NULL;
+	early = args->coldplug && args->foreground && args->replay == NULL &&
+	    sysconf(_SC_NPROCESSORS_ONLN) > 1;
 	if (early) {
 		if ((rc = open_input(d, NULL)) != -1)
 			return rc;
