@@ -17,9 +17,21 @@ event_nodes() {
 hotplug2 -f -C -c /etc/hotplug2 -d 3 3>/run/ready >/run/daemon.out 2>/run/daemon.err &
 daemon=$!
 e2e_wait 60 test -s /run/ready || e2e_fail "the daemon never got ready: $(tail -n 5 /run/daemon.err)"
-# The drivers load while the daemon handles coldplug: wait for the two nodes.
-e2e_wait 120 sh -c '[ "$(ls /dev/input 2>/dev/null | grep -c ^event)" -ge 2 ]' ||
-    e2e_fail "no two /dev/input/event nodes: $(ls /dev/input 2>&1); $(tail -n 5 /run/daemon.err)"
+# Is there an event node of the input device named $1?
+node_named() {
+	for n in $(event_nodes); do
+		[ "$(cat "/sys/class/input/$n/device/name" 2>/dev/null)" = "$1" ] && return 0
+	done
+	return 1
+}
+both_virtio() {
+	node_named "QEMU Virtio Keyboard" && node_named "QEMU Virtio Mouse"
+}
+# The drivers load while the daemon handles coldplug: wait for the nodes of
+# both virtio devices (a count would also take an i8042 keyboard's, and
+# then a late virtio node for the hot-added one).
+e2e_wait 120 both_virtio ||
+    e2e_fail "no event nodes of the virtio keyboard and mouse: $(ls /dev/input 2>&1); $(tail -n 5 /run/daemon.err)"
 [ -e /run/udev/control ] || e2e_fail "no /run/udev/control"
 before=$(event_nodes)
 for n in $before; do
